@@ -1,0 +1,42 @@
+# The two commands of the README: `make demo` and `make test`. Each installs what is missing by itself.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+INDUSTRIES := education hotel telecom software car-rental catering fitness
+
+.PHONY: test demo bench lint system-runtime system-test clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	@rm -f $(VENV)/.installed-*; touch $@
+
+system-runtime:
+	@scripts/setup-system.sh runtime
+
+system-test:
+	@scripts/setup-system.sh test
+
+test: system-test $(STAMP)
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/contractgen lint
+	$(PY) -m pytest -n 2 -q
+
+demo: system-runtime $(STAMP)
+	@mkdir -p output
+	@for i in $(INDUSTRIES); do \
+	  $(VENV)/bin/contractgen init $$i --example > output/$$i.yaml && \
+	  $(VENV)/bin/contractgen build output/$$i.yaml -o output/$$i --format docx,pdf,html,md --force || exit 1; \
+	done
+
+bench: system-test $(STAMP)
+	$(PY) benchmarks/run.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/contractgen lint
+
+clean:
+	rm -rf $(VENV) output/*/ build dist

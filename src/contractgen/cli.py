@@ -1,0 +1,274 @@
+"""The command line: parse arguments, call the library, print, choose the exit code. Nothing else.
+
+Heavy modules (renderers, diff) are imported inside the commands that need them, so
+``contractgen --help`` and a DOCX-only build start fast.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .errors import ContractgenError, InputError
+
+
+class Exit(enum.IntEnum):
+    """Exit codes: like ``diff``, 1 also means “the two differ” for ``contractgen diff``."""
+
+    OK = 0
+    DIFFERENT = 1
+    INTERNAL = 1
+    INPUT = 2
+
+
+class _Group(click.Group):
+    """Turns our errors into one clear message each, and internal errors into a hint."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ContractgenError as exc:
+            lines = [str(p) for p in exc.problems] if isinstance(exc, InputError) else [str(exc)]
+            for line in lines:
+                click.echo(f"error: {line}", err=True)
+            if isinstance(exc, InputError) and len(lines) > 1:
+                click.echo(f"{len(lines)} problems found", err=True)
+            ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted; nothing was written", err=True)
+            ctx.exit(130)
+        except Exception as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                traceback.print_exc()
+            else:
+                click.echo(f"contractgen: internal error: {type(exc).__name__}: {exc}", err=True)
+                click.echo("This is a bug in contractgen. Rerun with --debug to see the traceback.", err=True)
+            ctx.exit(Exit.INTERNAL)
+
+
+def library_option(func: Callable) -> Callable:
+    return click.option("--library", "layers", multiple=True, type=click.Path(path_type=Path),
+                        help="A library layer on top of the shipped one (repeatable; later layers win).")(func)
+
+
+def _library(layers: tuple[Path, ...]):
+    from .library import load_library
+
+    return load_library(layers)
+
+
+def _industry(library, industry: str) -> str:
+    if industry not in library.industry:
+        from .errors import UsageError
+        from .library import did_you_mean
+
+        raise UsageError(f"unknown industry {industry!r}{did_you_mean(industry, library.industry)}; "
+                         f"one of: {', '.join(library.industry)}")
+    return industry
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show the traceback of internal errors.")
+@click.version_option(package_name="contractgen")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Generate Chinese service contracts from a clause library, and diff them for lawyers."""
+    ctx.obj = {"debug": debug}
+
+
+@cli.command()
+@click.argument("dirs", nargs=-1, type=click.Path(path_type=Path))
+def lint(dirs: tuple[Path, ...]) -> None:
+    """Check the shipped library plus the given layers; exit 2 with file:line lines when not clean."""
+    from .lint import lint as run_lint
+
+    problems = run_lint(dirs)
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        click.echo(f"{len(problems)} problems", err=True)
+        sys.exit(Exit.INPUT)
+    click.echo("library is clean", err=True)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@library_option
+def industries(as_json: bool, layers: tuple[Path, ...]) -> None:
+    """List the industries."""
+    library = _library(layers)
+    rows = [{"id": i.id, "name": i.name, "title": i.title, "customer": i.customer_role, "provider": i.provider_role,
+             "annexes": list(i.annexes)} for i in library.industries]
+    if as_json:
+        _echo_json(rows)
+    else:
+        for row in rows:
+            click.echo(f"{row['id']:<12} {row['name']}（{row['customer']}／{row['provider']}）")
+
+
+@cli.command()
+@click.option("--industry", help="Only the clauses an industry's contract may contain.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@library_option
+def clauses(industry: str | None, as_json: bool, layers: tuple[Path, ...]) -> None:
+    """List articles and clauses: id, title, kind, industries, version."""
+    library = _library(layers)
+    if industry:
+        _industry(library, industry)
+    rows = []
+    for node in library.node.values():
+        if industry and not library.offered(node, industry):
+            continue
+        owners = list(node.industries) or (
+            [node.id.split(".", 1)[0]] if node.kind == "industry" else ["*"])
+        row = {"id": node.id, "title": node.title, "kind": node.kind, "industries": owners, "version": node.version}
+        if node.group:
+            row.update(group=node.group, choice=node.choice, default=node.default)
+        rows.append(row)
+    if as_json:
+        _echo_json(rows)
+    else:
+        for row in rows:
+            click.echo(f"{row['id']:<40} {row['kind']:<12} {row['version']:<8} {row['title']}")
+
+
+@cli.command("vars")
+@click.argument("industry")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@library_option
+def vars_(industry: str, as_json: bool, layers: tuple[Path, ...]) -> None:
+    """Every variable an industry's contract can take."""
+    from .compose import _raw
+
+    library = _library(layers)
+    rows = []
+    for v in library.variables_for(_industry(library, industry)):
+        row: dict[str, Any] = {"name": v.name, "type": v.type, "label": v.label, "description": v.description,
+                               "required": v.required, "default": None if v.default is None else _raw(v.default)}
+        for key in ("min", "max"):
+            if getattr(v, key) is not None:
+                row[key] = str(getattr(v, key))
+        for key in ("pattern", "max_length", "format"):
+            if getattr(v, key) is not None:
+                row[key] = getattr(v, key)
+        if v.choices:
+            row["choices"] = list(v.choices)
+        rows.append(row)
+    if as_json:
+        _echo_json(rows)
+    else:
+        for row in rows:
+            need = "必填" if row["required"] else f"默认 {row['default']}"
+            click.echo(f"{row['name']:<36} {row['type']:<8} {need:<16} {row['label']}")
+
+
+@cli.command()
+@click.argument("industry")
+@click.option("--example", is_flag=True, help="Fill in realistic sample values that build as they are.")
+@library_option
+def init(industry: str, example: bool, layers: tuple[Path, ...]) -> None:
+    """Print a commented starter spec for an industry."""
+    from .spec import starter_spec
+
+    library = _library(layers)
+    click.echo(starter_spec(library, _industry(library, industry), example=example), nl=False)
+
+
+def _compose(spec_path: Path, layers: tuple[Path, ...], draft: bool):
+    from .compose import compose
+    from .spec import load_spec
+
+    spec = load_spec(spec_path)
+    return spec, compose(spec, _library(layers), draft=draft)
+
+
+@cli.command("compose")
+@click.argument("spec_path", metavar="SPEC", type=click.Path(path_type=Path))
+@click.option("--draft", is_flag=True, help="Compose even with missing values (shown as blanks).")
+@library_option
+def compose_cmd(spec_path: Path, draft: bool, layers: tuple[Path, ...]) -> None:
+    """Print the composed contract model as JSON."""
+    from .model import to_json
+
+    _, contract = _compose(spec_path, layers, draft)
+    click.echo(to_json(contract), nl=False)
+
+
+@cli.command()
+@click.argument("spec_path", metavar="SPEC", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(path_type=Path), help="Output folder.")
+@click.option("--format", "fmt", default="docx,pdf", show_default=True,
+              help="Comma-separated: docx, pdf, html, md, json.")
+@click.option("--draft", is_flag=True, help="Build even with missing values (shown as blanks, marked 草稿).")
+@click.option("--bundle", is_flag=True, help="Also append the annexes to the contract file.")
+@click.option("--reference-docx", type=click.Path(path_type=Path), help="Your own DOCX template (styles, letterhead).")
+@click.option("--force", is_flag=True, help="Replace an existing, non-empty output folder.")
+@library_option
+def build(spec_path: Path, out_dir: Path, fmt: str, draft: bool, bundle: bool, reference_docx: Path | None,
+          force: bool, layers: tuple[Path, ...]) -> None:
+    """Build a contract and its annexes into a folder, with manifest.json."""
+    from .build import manifest, parse_formats, render_outputs, write_outputs
+
+    formats = parse_formats(fmt)
+    spec, contract = _compose(spec_path, layers, draft)
+    outputs = render_outputs(contract, formats, bundle=bundle, reference_docx=reference_docx)
+    write_outputs(out_dir, outputs, manifest(contract, outputs, spec_name=spec_path.name, spec_sha256=spec.sha256),
+                  force=force)
+    click.echo(f"{out_dir}: {len(outputs)} files ({contract.title}{'，草稿' if contract.draft else ''})")
+
+
+@cli.command()
+@click.argument("source", metavar="INDUSTRY|SPEC")
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(path_type=Path), help="Output folder.")
+@click.option("--format", "fmt", default="docx,pdf", show_default=True, help="Comma-separated formats.")
+@click.option("--draft", is_flag=True, help="With a spec: allow missing values.")
+@click.option("--force", is_flag=True, help="Replace an existing, non-empty output folder.")
+@library_option
+def annex(source: str, out_dir: Path, fmt: str, draft: bool, force: bool, layers: tuple[Path, ...]) -> None:
+    """Export the annex set alone: blank forms for an industry, or a spec's filled annexes."""
+    from .build import parse_formats, render_outputs, write_outputs
+    from .compose import blank_annexes
+
+    formats = parse_formats(fmt)
+    library = _library(layers)
+    if source in library.industry:
+        contract = blank_annexes(library, source)
+    else:
+        _, contract = _compose(Path(source), layers, draft)
+    outputs = render_outputs(contract, formats, contract_file=False)
+    write_outputs(out_dir, outputs, None, force=force)
+    click.echo(f"{out_dir}: {len(outputs)} files")
+
+
+@cli.command()
+def doctor() -> None:
+    """Report what is installed and what is missing (fonts, subsetter, LibreOffice), and how to fix it."""
+    from .doctor import doctor as checks
+
+    missing = 0
+    for check in checks():
+        mark = "ok " if check.ok else "!! "
+        click.echo(f"{mark} {check.name}: {check.detail}")
+        if not check.ok:
+            missing += 1
+            if check.fix:
+                click.echo(f"    fix: {check.fix}")
+    sys.exit(Exit.OK if not missing else Exit.INTERNAL)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="contractgen")

@@ -1,0 +1,555 @@
+"""The composer: spec + library → one numbered, filled, immutable ``Contract``.
+
+Owns every decision about what a contract contains: which articles and clauses are selected
+(base, the industry's, included optional ones, chosen alternatives, conditions that hold, minus
+exclusions), their numbers, cross-references, the values checked against their declarations and
+formatted the Chinese way, the parties, and the annexes. Every problem of a spec is collected and
+reported at once, each naming the spec's file, line and field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from . import formats, templates
+from .errors import Problem, SpecError
+from .library import AnnexDef, ArticleDef, ClauseDef, Library, Variable, _number, did_you_mean, value_problem
+from .model import Annex, Article, Clause, Contract, LibraryInfo, Paragraph, Party, Run, Section
+from .spec import PARTY_KEYS, PARTY_ROLES, SPEC_KEYS, Spec
+from .yamlio import YamlMap, line_of
+
+MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
+"""Private-use characters that stand for a value inside rendered template text (never in library text)."""
+_MARK_RE = re.compile(f"{MARK_OPEN}(\\d+){MARK_CLOSE}")
+# Characters that XML 1.0 cannot hold; a pasted value may carry them.
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_PHONE_RE = re.compile(r"^[0-9+\-（）() ]{5,30}$")
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+BLANK = "＿＿＿＿"
+
+PARTY_LABELS = {
+    "credit_code": "统一社会信用代码", "id_number": "身份证号码", "address": "住所", "representative": "法定代表人",
+    "contact": "联系人", "phone": "联系电话", "email": "电子邮箱",
+}
+
+
+def clean_value(text: str) -> str:
+    """A typed value as it may appear in a contract: one line, no characters XML cannot hold."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = re.sub(r"[\n\t\f\v\u2028\u2029\x85]+", " ", text)
+    return _ILLEGAL_XML.sub("", text).strip()
+
+
+@dataclass
+class _Ctx:
+    """Mutable working state of one composition (never leaves this module)."""
+
+    spec: Spec
+    library: Library
+    draft: bool
+    problems: list[Problem]
+    values: dict[str, Any]
+    runs: list[Run]
+    numbers: dict[str, str]
+
+    def problem(self, container: Any, key: Any, fld: str, message: str) -> None:
+        self.problems.append(Problem(self.spec.path, line_of(container, key), fld, message))
+
+
+def compose(spec: Spec, library: Library, *, draft: bool = False) -> Contract:
+    """Compose the contract a spec describes; raises ``SpecError`` listing every problem."""
+    data = spec.data
+    ctx = _Ctx(spec, library, draft, [], {}, [], {})
+    for key in data:
+        if key not in SPEC_KEYS:
+            ctx.problem(data, key, str(key), f"unknown key{did_you_mean(key, SPEC_KEYS)}")
+    industry_id = data.get("industry")
+    if industry_id is None:
+        ctx.problems.append(Problem(spec.path, 1, "industry", "is required (one of: "
+                                    + ", ".join(library.industry) + ")"))
+    elif industry_id not in library.industry:
+        ctx.problem(data, "industry", "industry",
+                    f"unknown industry {industry_id!r}{did_you_mean(str(industry_id), library.industry)}; "
+                    f"one of: {', '.join(library.industry)}")
+    if ctx.problems and industry_id not in library.industry:
+        raise SpecError(ctx.problems)
+    industry = library.industry[industry_id]
+
+    options = _read_options(ctx, industry_id)
+    articles = _select(ctx, industry_id, options)
+    annex_defs = _select_annexes(ctx, industry_id)
+    used = set().union(*(a.uses for a in articles), *(c.uses for a in articles for c in a.clauses),
+                       *(a.uses for a in annex_defs))
+    _read_values(ctx, industry_id, used)
+    parties = _parties(ctx, industry)
+    meta = _meta(ctx)
+    if ctx.problems:
+        raise SpecError(ctx.problems)
+
+    # Conditions could only be judged once values were read; drop what does not hold, then number.
+    articles = [a for a in _apply_conditions(ctx, articles) if a.clauses or a.text or a.generate]
+    articles = [a for a in articles if a.generate != "annexes" or annex_defs]
+    _number_all(ctx, articles)
+    builtins = {
+        "customer_role": industry.customer_role, "provider_role": industry.provider_role,
+        "industry_name": industry.name,
+        "customer_name": _party_name_mark(ctx, parties[0]), "provider_name": _party_name_mark(ctx, parties[1]),
+    }
+    annex_numbers = [(formats.annex_number(i), a) for i, a in enumerate(annex_defs, 1)]
+    composed_articles = tuple(_article(ctx, a, i, builtins, annex_numbers) for i, a in enumerate(articles, 1))
+    annexes = tuple(_annex(ctx, a, number, builtins) for number, a in annex_numbers)
+    preamble = _paragraphs(ctx, library.recital, builtins)
+    return Contract(
+        title=meta["title"] or industry.title, industry=industry.id, industry_name=industry.name,
+        contract_no=meta["contract_no"], sign_date=meta["sign_date"], sign_place=meta["sign_place"],
+        parties=parties, preamble=preamble, articles=composed_articles, annexes=annexes, draft=draft,
+        library=LibraryInfo(library.layers, library.version, library.numbering),
+        values=tuple(sorted((k, _raw(v)) for k, v in ctx.values.items() if k in used)),
+        blanks=tuple(sorted(k for k, v in ctx.values.items() if v is None and k in used)),
+    )
+
+
+# --- options and selection -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Options:
+    include: frozenset[str]
+    exclude: frozenset[str]
+    choose: dict[str, str]
+
+
+def _id_list(ctx: _Ctx, key: str) -> list[tuple[str, int | None]]:
+    raw = ctx.spec.data.get(key)
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        ctx.problem(ctx.spec.data, key, key, "must be a list of ids")
+        return []
+    out = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, str):
+            ctx.problem(raw, i, f"{key}[{i}]", f"must be an id, got {item!r}")
+        else:
+            out.append((item, line_of(raw, i)))
+    return out
+
+
+def _read_options(ctx: _Ctx, industry: str) -> _Options:
+    library = ctx.library
+    offered = {i: n for i, n in library.node.items() if library.offered(n, industry)}
+    include, exclude = set(), set()
+    for ident, line in _id_list(ctx, "include"):
+        node = offered.get(ident)
+        if node is None or node.kind != "optional":
+            optional = [i for i, n in offered.items() if n.kind == "optional"]
+            why = "is not an optional clause of this industry" if ident in library.node else "unknown optional clause"
+            ctx.problems.append(Problem(ctx.spec.path, line, "include", f"{why} {ident!r}{did_you_mean(ident, optional)}"))
+        else:
+            include.add(ident)
+    for ident, line in _id_list(ctx, "exclude"):
+        node = offered.get(ident)
+        if node is None:
+            ctx.problems.append(Problem(ctx.spec.path, line, "exclude",
+                                        f"unknown clause {ident!r}{did_you_mean(ident, offered)}"))
+        elif not node.excludable:
+            ctx.problems.append(Problem(ctx.spec.path, line, "exclude",
+                                        f"clause {ident!r} cannot be left out (the library does not allow it)"))
+        else:
+            exclude.add(ident)
+    groups = library.alternatives(industry)
+    choose = {g: next(n.choice for n in alts if n.default) for g, alts in groups.items()}
+    raw = ctx.spec.data.get("choose")
+    if raw is not None and not isinstance(raw, dict):
+        ctx.problem(ctx.spec.data, "choose", "choose", "must be a mapping of group: choice")
+    elif raw:
+        for group, choice in raw.items():
+            if group not in groups:
+                ctx.problem(raw, group, f"choose.{group}", f"unknown alternative group{did_you_mean(group, groups)}")
+                continue
+            names = [n.choice for n in groups[group]]
+            if choice not in names:
+                ctx.problem(raw, group, f"choose.{group}",
+                            f"unknown choice {choice!r}{did_you_mean(str(choice), names)}; one of: {', '.join(names)}")
+            else:
+                choose[group] = choice
+    return _Options(frozenset(include), frozenset(exclude), choose)
+
+
+def _wanted(node: ArticleDef | ClauseDef, options: _Options) -> bool:
+    if node.id in options.exclude:
+        return False
+    if node.kind == "optional" and node.id not in options.include:
+        return False
+    return not (node.group and options.choose.get(node.group) != node.choice)
+
+
+def _select(ctx: _Ctx, industry: str, options: _Options) -> list[ArticleDef]:
+    selected = []
+    for article in ctx.library.articles_for(industry):
+        if not _wanted(article, options):
+            continue
+        clauses = tuple(c for c in article.clauses if _wanted(c, options))
+        selected.append(_with_clauses(article, clauses))
+    return selected
+
+
+def _with_clauses(article: ArticleDef, clauses: tuple[ClauseDef, ...]) -> ArticleDef:
+    from dataclasses import replace
+
+    return replace(article, clauses=clauses)
+
+
+def _apply_conditions(ctx: _Ctx, articles: list[ArticleDef]) -> list[ArticleDef]:
+    kept = []
+    for article in articles:
+        if _holds(ctx, article.condition):
+            kept.append(_with_clauses(article, tuple(c for c in article.clauses if _holds(ctx, c.condition))))
+    return kept
+
+
+def _holds(ctx: _Ctx, condition: str | None) -> bool:
+    if not condition:
+        return True
+    values = {k: (v if v is not None else False) for k, v in ctx.values.items()}
+    return bool(templates.environment().compile_expression(condition, undefined_to_none=False)(**values))
+
+
+def _select_annexes(ctx: _Ctx, industry: str) -> list[AnnexDef]:
+    library = ctx.library
+    ids = library.industry[industry].annexes
+    raw = ctx.spec.data.get("annexes")
+    if raw is not None:
+        chosen = []
+        for ident, line in _id_list(ctx, "annexes"):
+            annex = library.annex.get(ident)
+            if annex is None:
+                ctx.problems.append(Problem(ctx.spec.path, line, "annexes",
+                                            f"unknown annex {ident!r}{did_you_mean(ident, library.annex)}"))
+            elif not library.offered(annex, industry):
+                ctx.problems.append(Problem(ctx.spec.path, line, "annexes",
+                                            f"annex {ident!r} is not offered to industry {industry!r}"))
+            elif ident in chosen:
+                ctx.problems.append(Problem(ctx.spec.path, line, "annexes", f"annex {ident!r} is listed twice"))
+            else:
+                chosen.append(ident)
+        ids = tuple(chosen)
+    return [library.annex[i] for i in ids if i in library.annex]
+
+
+# --- values, parties, meta -----------------------------------------------------------------------
+
+def _read_values(ctx: _Ctx, industry: str, used: set[str]) -> None:
+    raw = ctx.spec.data.get("values")
+    if raw is None:
+        raw = YamlMap()
+        raw.key_lines = {}
+    if not isinstance(raw, dict):
+        ctx.problem(ctx.spec.data, "values", "values", "must be a mapping of variable: value")
+        raw = YamlMap()
+        raw.key_lines = {}
+    known = {v.name: v for v in ctx.library.variables_for(industry)}
+    for name in raw:
+        if name not in known:
+            ctx.problem(raw, name, f"values.{name}", f"unknown variable{did_you_mean(str(name), known)}")
+    missing = []
+    for name in sorted(used - templates.BUILTINS - {templates.REF}):
+        variable = ctx.library.variable.get(name)
+        if variable is None:
+            continue
+        given = raw.get(name)
+        if given is None or (isinstance(given, str) and not given.strip() and variable.type != "string"):
+            if variable.default is not None:
+                ctx.values[name] = variable.default
+            else:
+                ctx.values[name] = None
+                missing.append(variable)
+            continue
+        problem = value_problem(variable, given)
+        if problem:
+            ctx.problem(raw, name, f"values.{name}", problem)
+            ctx.values[name] = None
+        else:
+            ctx.values[name] = given
+    if missing and not ctx.draft:
+        line = raw.line if isinstance(raw, YamlMap) and raw.line else line_of(ctx.spec.data, "values")
+        for variable in missing:
+            ctx.problems.append(Problem(ctx.spec.path, line, f"values.{variable.name}",
+                                        f"missing required value ({variable.label}: {variable.description})"))
+
+
+def _parties(ctx: _Ctx, industry: Any) -> tuple[Party, Party]:
+    raw = ctx.spec.data.get("parties")
+    if raw is None or not isinstance(raw, dict):
+        if raw is not None or not ctx.draft:
+            ctx.problem(ctx.spec.data, "parties", "parties",
+                        "needs customer and provider (name, credit_code or id_number, address …)")
+        raw = {}
+    for role in raw:
+        if role not in PARTY_ROLES:
+            ctx.problem(raw, role, f"parties.{role}", f"unknown party{did_you_mean(str(role), PARTY_ROLES)}; "
+                        "use customer (甲方) and provider (乙方)")
+    customer = _party(ctx, raw, "customer", "甲方", industry.customer_role, industry.customer_type)
+    provider = _party(ctx, raw, "provider", "乙方", industry.provider_role, "organization")
+    return customer, provider
+
+
+def _party(ctx: _Ctx, parties: Any, role: str, designation: str, label: str, default_kind: str) -> Party:
+    data = parties.get(role) if isinstance(parties, dict) else None
+    where = f"parties.{role}"
+    if data is None:
+        data = YamlMap()
+        data.key_lines = {}
+        if not ctx.draft:
+            ctx.problem(parties, role, where, "is missing")
+    elif not isinstance(data, dict):
+        ctx.problem(parties, role, where, "must be a mapping (name:, address: …)")
+        data = YamlMap()
+        data.key_lines = {}
+    for key in data:
+        if key not in PARTY_KEYS:
+            ctx.problem(data, key, f"{where}.{key}", f"unknown key{did_you_mean(str(key), PARTY_KEYS)}")
+    kind = data.get("type") or ("organization" if data.get("credit_code") else default_kind)
+    if kind not in ("person", "organization"):
+        ctx.problem(data, "type", f"{where}.type", f"must be person or organization, got {kind!r}")
+        kind = default_kind
+    fields: dict[str, str] = {}
+    for key in PARTY_KEYS[1:]:
+        value = data.get(key)
+        if value is None or value == "":
+            continue
+        if isinstance(value, (bool, dict, list)) or not isinstance(value, (str, int, float)):
+            ctx.problem(data, key, f"{where}.{key}", f"must be text, got {value!r}")
+            continue
+        fields[key] = clean_value(str(value))
+    required = ["name", "credit_code", "address", "representative"] if kind == "organization" else ["name"]
+    for key in required:
+        if key not in fields and not ctx.draft:
+            ctx.problem(data, key, f"{where}.{key}", f"is required for {'an organization' if kind == 'organization' else 'a person'}")
+    if kind == "person" and not ({"id_number", "phone"} & fields.keys()) and not ctx.draft:
+        ctx.problem(data, "name", where, "a person needs an id_number or a phone")
+    checks = {"credit_code": formats.credit_code_problem, "id_number": formats.id_number_problem,
+              "phone": lambda s: None if _PHONE_RE.match(s) else "is not a phone number",
+              "email": lambda s: None if _EMAIL_RE.match(s) else "is not an email address"}
+    for key, check in checks.items():
+        if key in fields:
+            problem = check(fields[key])
+            if problem:
+                label = PARTY_LABELS[key]
+                ctx.problem(data, key, f"{where}.{key}", f"{label} {fields[key]!r} is invalid: {problem}")
+    if kind == "person" and "representative" in fields:
+        ctx.problem(data, "representative", f"{where}.representative", "a person has no legal representative")
+
+    def run(key: str) -> Run:
+        if key in fields:
+            return Run(fields[key], kind="value", var=f"{role}.{key}", raw=fields[key])
+        label = "名称" if key == "name" and kind == "organization" else ("姓名" if key == "name" else PARTY_LABELS[key])
+        return Run(f"{BLANK}（{label}）", kind="blank", var=f"{role}.{key}", raw=label)
+
+    order = (["credit_code", "address", "representative", "contact", "phone", "email"] if kind == "organization"
+             else ["id_number", "address", "phone", "email"])
+    shown = [k for k in order if k in fields or (ctx.draft and k in ("credit_code", "address", "representative")
+                                                  and kind == "organization")]
+    details = tuple((PARTY_LABELS[k] if not (k == "address" and kind == "person") else "住址", run(k)) for k in shown)
+    return Party(role=role, designation=designation, label=label, kind=kind, name=run("name"),  # type: ignore[arg-type]
+                 details=details)
+
+
+def _meta(ctx: _Ctx) -> dict[str, Any]:
+    data = ctx.spec.data
+    meta: dict[str, Any] = {}
+    for key in ("contract_no", "title", "sign_place"):
+        value = data.get(key)
+        if value is not None and (isinstance(value, (bool, dict, list)) or not isinstance(value, (str, int, float))):
+            ctx.problem(data, key, key, f"must be text, got {value!r}")
+            value = None
+        meta[key] = clean_value(str(value)) if value is not None else ""
+    sign_date = data.get("sign_date")
+    if sign_date in (None, ""):
+        meta["sign_date"] = None
+        if not ctx.draft:
+            ctx.problem(data, "sign_date", "sign_date", "is required (a date like 2026-12-01), or build with --draft")
+    elif isinstance(sign_date, dt.date) and not isinstance(sign_date, dt.datetime):
+        meta["sign_date"] = sign_date
+    else:
+        ctx.problem(data, "sign_date", "sign_date", f"must be a real date like 2026-12-01, got {sign_date!r}")
+        meta["sign_date"] = None
+    return meta
+
+
+# --- numbering and text ----------------------------------------------------------------------------
+
+def _number_all(ctx: _Ctx, articles: list[ArticleDef]) -> None:
+    chinese = ctx.library.numbering == "chinese"
+    for a_i, article in enumerate(articles, 1):
+        ctx.numbers[article.id] = formats.article_number(a_i)
+        for c_i, clause in enumerate(article.clauses, 1):
+            ctx.numbers[clause.id] = (formats.chinese_ordinal_paren(c_i) if chinese else f"{a_i}.{c_i}")
+
+
+def _ref_text(ctx: _Ctx, ident: str) -> str:
+    number = ctx.numbers.get(ident)
+    if number is None:
+        # The target is not in this contract (excluded, not included, condition false).
+        raise _MissingRef(ident)
+    if number.startswith("第"):
+        return number
+    if ctx.library.numbering == "chinese":
+        article = ctx.library.node[ident].article  # type: ignore[union-attr]
+        return f"{ctx.numbers[article]}第{number}款"
+    return f"第{number}条"
+
+
+class _MissingRef(Exception):
+    pass
+
+
+def _article(ctx: _Ctx, article: ArticleDef, index: int, builtins: dict[str, str],
+             annexes: list[tuple[str, AnnexDef]]) -> Article:
+    paragraphs = _paragraphs(ctx, article.text, builtins, where=article)
+    if article.generate == "annexes":
+        paragraphs += tuple(Paragraph((Run(f"{number}：{a.title}"),)) for number, a in annexes)
+    clauses = tuple(
+        Clause(id=c.id, number=ctx.numbers[c.id], title=c.title, version=c.version, kind=c.kind,
+               paragraphs=_paragraphs(ctx, c.text, builtins, where=c) + _items(ctx, c.items, builtins, c),
+               attrs=_attrs(c))
+        for c in article.clauses
+    )
+    return Article(id=article.id, number=ctx.numbers[article.id], index=index, title=article.title,
+                   version=article.version, kind=article.kind, paragraphs=paragraphs, clauses=clauses,
+                   attrs=_attrs(article))
+
+
+def _attrs(node: ArticleDef | ClauseDef) -> tuple[tuple[str, str], ...]:
+    attrs = {"group": node.group, "choice": node.choice, "condition": node.condition}
+    return tuple(sorted((k, v) for k, v in attrs.items() if v))
+
+
+def _item_number(ctx: _Ctx, i: int) -> str:
+    return f"{i}." if ctx.library.numbering == "chinese" else f"（{i}）"
+
+
+def _items(ctx: _Ctx, items: Iterable[str], builtins: dict[str, str], where: Any = None) -> tuple[Paragraph, ...]:
+    out = []
+    for i, item in enumerate(items, 1):
+        for j, para in enumerate(_paragraphs(ctx, item, builtins, where=where)):
+            out.append(Paragraph(para.runs, number=_item_number(ctx, i) if j == 0 else ""))
+    return tuple(out)
+
+
+def _paragraphs(ctx: _Ctx, source: str, builtins: dict[str, str], where: Any = None) -> tuple[Paragraph, ...]:
+    if not source:
+        return ()
+    marks: list[Run] = ctx.runs
+    context = dict(builtins)
+    for name, value in ctx.values.items():
+        context[name] = _mark(marks, _value_run(ctx, ctx.library.variable[name], value))
+
+    def ref(ident: str) -> str:
+        return _mark(marks, Run(_ref_text(ctx, ident), kind="ref", var=ident))
+
+    context[templates.REF] = ref
+    try:
+        text = templates.compiled(source).render(context)
+    except _MissingRef as exc:
+        loc = getattr(where, "loc", None)
+        raise SpecError([Problem(ctx.spec.path, None, "",
+                                 f"clause {getattr(where, 'id', '?')!r} ({loc.path}:{loc.line}) refers to "
+                                 f"{exc.args[0]!r}, which this contract leaves out; include it or "
+                                 "exclude the referring clause too" if loc else f"missing reference {exc.args[0]!r}")]) \
+            from None
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        block = re.sub(r"\s*\n\s*", "", block.strip())
+        if block:
+            paragraphs.append(Paragraph(_runs(block, marks)))
+    return tuple(paragraphs)
+
+
+def _mark(marks: list[Run], run: Run) -> str:
+    marks.append(run)
+    return f"{MARK_OPEN}{len(marks) - 1}{MARK_CLOSE}"
+
+
+def _runs(text: str, marks: list[Run]) -> tuple[Run, ...]:
+    runs: list[Run] = []
+    pos = 0
+    for match in _MARK_RE.finditer(text):
+        if match.start() > pos:
+            runs.append(Run(text[pos:match.start()]))
+        runs.append(marks[int(match.group(1))])
+        pos = match.end()
+    if pos < len(text):
+        runs.append(Run(text[pos:]))
+    # Adjacent plain runs are one run (templates split them at every {% %} tag).
+    merged: list[Run] = []
+    for run in runs:
+        if merged and run.kind == "text" and merged[-1].kind == "text":
+            merged[-1] = Run(merged[-1].text + run.text)
+        else:
+            merged.append(run)
+    return tuple(merged)
+
+
+def _party_name_mark(ctx: _Ctx, party: Party) -> str:
+    return _mark(ctx.runs, party.name)
+
+
+def _value_run(ctx: _Ctx, variable: Variable, value: Any) -> Run:
+    if value is None:
+        return Run(f"{BLANK}（{variable.label}）", kind="blank", var=variable.name, raw=variable.label)
+    return Run(format_value(variable, value), kind="value", var=variable.name, raw=_raw(value))
+
+
+def format_value(variable: Variable, value: Any) -> str:
+    """A value written the way a Chinese contract writes it."""
+    vtype = variable.type
+    if vtype == "int":
+        number = int(_number(value, integer=True))  # type: ignore[arg-type]
+        return formats.chinese_count(number) if variable.format == "chinese" else str(number)
+    if vtype == "money":
+        return formats.format_money(Decimal(_raw(value).replace(",", "")))
+    if vtype == "decimal":
+        return format(Decimal(_raw(value).replace(",", "")).normalize(), "f")
+    if vtype == "date":
+        return formats.format_date(value)
+    if vtype == "bool":
+        return "是" if value else "否"
+    return clean_value(str(value))
+
+
+def _raw(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+# --- annexes ---------------------------------------------------------------------------------------
+
+def _annex(ctx: _Ctx, annex: AnnexDef, number: str, builtins: dict[str, str]) -> Annex:
+    sections = tuple(
+        Section(s.heading, _paragraphs(ctx, "\n\n".join(s.paragraphs), builtins, where=annex)
+                + _items(ctx, s.items, builtins, annex))
+        for s in annex.sections
+    )
+    return Annex(id=annex.id, number=number, title=annex.title, version=annex.version, kind=annex.kind,
+                 intro=_paragraphs(ctx, annex.intro, builtins, where=annex), sections=sections, form=annex.form)
+
+
+def blank_annexes(library: Library, industry: str) -> Contract:
+    """A draft contract of an industry with no spec: its annexes come out as blank forms."""
+    from .spec import Spec
+
+    data = YamlMap(industry=industry)
+    data.line, data.key_lines = 1, {"industry": 1}
+    return compose(Spec(f"<{industry}>", data, ""), library, draft=True)

@@ -1,0 +1,921 @@
+"""The clause library: YAML folders read, validated and merged into one immutable ``Library``.
+
+Owns the library's data model (articles, clauses, variables, industries, annexes), the schema check
+of every file, the merge of company layers over the shipped library (a later layer overrides an
+earlier one by id), and the cross-checks that need the whole library (undeclared variables, missing
+references). Every problem names its file and line, and all are reported at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
+from functools import cached_property
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from jinja2 import TemplateSyntaxError
+
+from . import templates
+from .errors import InputError, LibraryError, Problem
+from .model import Form, RatingGroup
+from .yamlio import YamlMap, line_of, load_yaml
+
+KINDS = ("base", "industry", "optional", "alternative")
+VAR_TYPES = ("int", "decimal", "money", "date", "string", "enum", "bool")
+ANNEX_KINDS = ("policy", "handbook", "statement", "form")
+NUMBERINGS = ("decimal", "chinese")
+FOLDERS = ("clauses", "industries", "attachments")
+ID_RE = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$")
+VAR_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+SCALE_LEVELS = 5
+
+DEFAULT_RECITAL = (
+    "根据《中华人民共和国民法典》及相关法律、法规的规定，甲乙双方在平等、自愿、公平、诚实信用的基础上，"
+    "就{{ industry_name }}的服务反馈和评价事宜，经友好协商一致，订立本合同，以资共同遵守。"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Loc:
+    """Where a definition was written."""
+
+    path: str
+    line: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Variable:
+    """A blank a contract can fill, declared once."""
+
+    name: str
+    type: str
+    label: str
+    description: str
+    loc: Loc
+    default: Any = None
+    min: Decimal | None = None
+    max: Decimal | None = None
+    pattern: str | None = None
+    max_length: int | None = None
+    choices: tuple[str, ...] = ()
+    format: str | None = None
+    example: Any = None
+
+    @property
+    def required(self) -> bool:
+        """A variable without a default must be given by the spec."""
+        return self.default is None
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseDef:
+    """A sub-clause (款) as written in the library."""
+
+    id: str
+    kind: str
+    title: str
+    version: str
+    text: str
+    items: tuple[str, ...]
+    article: str
+    """The id of the article it belongs to."""
+    order: int
+    loc: Loc
+    condition: str | None = None
+    group: str | None = None
+    choice: str | None = None
+    default: bool = False
+    excludable: bool = False
+    industries: tuple[str, ...] = ()
+    uses: frozenset[str] = frozenset()
+    """Every name its templates and condition read (variables, built-ins, ``ref``)."""
+    refs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleDef:
+    """An article (条) as written in the library, with its clauses in order."""
+
+    id: str
+    kind: str
+    title: str
+    version: str
+    order: int
+    text: str
+    clauses: tuple[ClauseDef, ...]
+    loc: Loc
+    condition: str | None = None
+    group: str | None = None
+    choice: str | None = None
+    default: bool = False
+    excludable: bool = False
+    industries: tuple[str, ...] = ()
+    generate: str | None = None
+    uses: frozenset[str] = frozenset()
+    refs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Industry:
+    """An industry: its roles, default title and default annex set."""
+
+    id: str
+    name: str
+    title: str
+    customer_role: str
+    provider_role: str
+    customer_type: str
+    annexes: tuple[str, ...]
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class SectionDef:
+    """A headed section of a prose annex."""
+
+    heading: str
+    paragraphs: tuple[str, ...]
+    items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AnnexDef:
+    """An annex as written in the library: prose sections or a structured form."""
+
+    id: str
+    title: str
+    version: str
+    kind: str
+    intro: str
+    sections: tuple[SectionDef, ...]
+    form: Form | None
+    loc: Loc
+    industries: tuple[str, ...] = ()
+    uses: frozenset[str] = frozenset()
+    refs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Library:
+    """The merged, validated library (no slots: lookups are cached on the instance)."""
+
+    name: str
+    version: str
+    numbering: str
+    recital: str
+    layers: tuple[str, ...]
+    variables: tuple[Variable, ...]
+    articles: tuple[ArticleDef, ...]
+    """Sorted by ``order``; attached clauses already merged into their article."""
+    industries: tuple[Industry, ...]
+    annexes: tuple[AnnexDef, ...]
+    paths: tuple[Path, ...] = field(default=(), compare=False)
+
+    @cached_property
+    def variable(self) -> dict[str, Variable]:
+        """Variables by name."""
+        return {v.name: v for v in self.variables}
+
+    @cached_property
+    def industry(self) -> dict[str, Industry]:
+        """Industries by id."""
+        return {i.id: i for i in self.industries}
+
+    @cached_property
+    def annex(self) -> dict[str, AnnexDef]:
+        """Annexes by id."""
+        return {a.id: a for a in self.annexes}
+
+    @cached_property
+    def node(self) -> dict[str, ArticleDef | ClauseDef]:
+        """Every article and clause by id."""
+        found: dict[str, ArticleDef | ClauseDef] = {}
+        for article in self.articles:
+            found[article.id] = article
+            for clause in article.clauses:
+                found[clause.id] = clause
+        return found
+
+    def offered(self, node: ArticleDef | ClauseDef | AnnexDef, industry: str) -> bool:
+        """Whether an article, clause or annex may appear in this industry's contracts."""
+        if node.industries and industry not in node.industries:
+            return False
+        # An industry's own articles (kind industry) belong to that industry alone.
+        owner = getattr(node, "id", "").split(".", 1)[0]
+        return not (getattr(node, "kind", "") == "industry" and owner in self.industry and owner != industry)
+
+    def articles_for(self, industry: str) -> tuple[ArticleDef, ...]:
+        """The articles (with only the clauses) this industry's contracts may contain."""
+        result = []
+        for article in self.articles:
+            if not self.offered(article, industry):
+                continue
+            clauses = tuple(c for c in article.clauses if self.offered(c, industry))
+            result.append(replace(article, clauses=clauses))
+        return tuple(result)
+
+    def variables_for(self, industry: str) -> tuple[Variable, ...]:
+        """Every variable this industry's contract can take, in declaration order."""
+        used: set[str] = set()
+        for article in self.articles_for(industry):
+            used |= article.uses
+            for clause in article.clauses:
+                used |= clause.uses
+        for annex in self.annexes:
+            if self.offered(annex, industry):
+                used |= annex.uses
+        return tuple(v for v in self.variables if v.name in used)
+
+    def alternatives(self, industry: str | None = None) -> dict[str, tuple[ArticleDef | ClauseDef, ...]]:
+        """Alternative groups: group name → its alternatives, in library order."""
+        groups: dict[str, list[ArticleDef | ClauseDef]] = {}
+        nodes: Iterable[ArticleDef | ClauseDef] = self.node.values()
+        for node in nodes:
+            if node.group and (industry is None or self.offered(node, industry)):
+                groups.setdefault(node.group, []).append(node)
+        return {g: tuple(n) for g, n in groups.items()}
+
+
+# --- locating the data -------------------------------------------------------------------------
+
+def builtin_library_dir() -> Path:
+    """The shipped library: inside the installed package, or the repository top in a source checkout."""
+    packaged = Path(str(files("contractgen"))) / "_library"
+    if (packaged / "clauses").is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2]
+
+
+# --- reading one layer -------------------------------------------------------------------------
+
+_COMMON_NODE_KEYS = {"id", "kind", "title", "version", "text", "condition", "group", "choice", "default",
+                     "excludable", "industries"}
+ARTICLE_KEYS = _COMMON_NODE_KEYS | {"order", "clauses", "generate"}
+NESTED_CLAUSE_KEYS = _COMMON_NODE_KEYS | {"items"}
+ATTACHED_CLAUSE_KEYS = NESTED_CLAUSE_KEYS | {"article", "order"}
+VARIABLE_KEYS = {"type", "label", "description", "default", "min", "max", "pattern", "max_length", "choices",
+                 "format", "example"}
+INDUSTRY_KEYS = {"id", "name", "title", "roles", "customer_type", "annexes"}
+ANNEX_KEYS = {"id", "title", "version", "kind", "industries", "intro", "sections", "form"}
+FORM_KEYS = {"intro", "fields", "scale", "groups", "comments", "signatures"}
+LIBRARY_KEYS = {"name", "version", "numbering", "recital"}
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` or empty."""
+    close = difflib.get_close_matches(str(word), sorted(options), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+class _Reader:
+    """Collects definitions and problems from the files of one or more layers."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.meta: dict[str, Any] = {}
+        self.variables: dict[str, Variable] = {}
+        self.articles: dict[str, ArticleDef] = {}
+        self.attached: dict[str, ClauseDef] = {}
+        self.industries: dict[str, Industry] = {}
+        self.annexes: dict[str, AnnexDef] = {}
+        self.layer_ids: dict[str, Loc] = {}  # ids seen in the current layer, for duplicate checks
+        self.layer_vars: dict[str, Loc] = {}
+
+    # -- helpers
+    def problem(self, path: str, line: int | None, fld: str, message: str) -> None:
+        self.problems.append(Problem(path, line, fld, message))
+
+    def mapping(self, value: Any, path: str, line: int | None, fld: str) -> YamlMap | None:
+        if isinstance(value, dict):
+            return value  # type: ignore[return-value]
+        self.problem(path, line, fld, f"must be a mapping, got {_kind_of(value)}")
+        return None
+
+    def check_keys(self, data: YamlMap, allowed: set[str], path: str, prefix: str) -> None:
+        for key in data:
+            if key not in allowed:
+                self.problem(path, line_of(data, key), _join(prefix, str(key)),
+                             f"unknown key{did_you_mean(key, allowed)}")
+
+    def text(self, data: YamlMap, key: str, path: str, prefix: str, *, required: bool = False) -> str:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.problem(path, data.line, _join(prefix, key), "is required")
+            return ""
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            self.problem(path, line_of(data, key), _join(prefix, key), f"must be text, got {_kind_of(value)}")
+            return ""
+        return str(value).strip()
+
+    def texts(self, data: YamlMap, key: str, path: str, prefix: str) -> tuple[str, ...]:
+        value = data.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.problem(path, line_of(data, key), _join(prefix, key), f"must be a list, got {_kind_of(value)}")
+            return ()
+        out = []
+        for i, item in enumerate(value):
+            if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+                self.problem(path, line_of(value, i), f"{_join(prefix, key)}[{i}]",
+                             f"must be text, got {_kind_of(item)}")
+            else:
+                out.append(str(item).strip())
+        return tuple(out)
+
+    def flag(self, data: YamlMap, key: str, path: str, prefix: str) -> bool:
+        value = data.get(key, False)
+        if not isinstance(value, bool):
+            self.problem(path, line_of(data, key), _join(prefix, key), f"must be true or false, got {value!r}")
+            return False
+        return value
+
+    def integer(self, data: YamlMap, key: str, path: str, prefix: str, *, required: bool) -> int:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.problem(path, data.line, _join(prefix, key), "is required")
+            return 0
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.problem(path, line_of(data, key), _join(prefix, key), f"must be an integer, got {value!r}")
+            return 0
+        return value
+
+    def ident(self, data: YamlMap, path: str, prefix: str) -> str:
+        value = self.text(data, "id", path, prefix, required=True)
+        if value and not ID_RE.match(value):
+            self.problem(path, line_of(data, "id"), _join(prefix, "id"),
+                         f"{value!r} is not a valid id (lowercase letters, digits, '.' and '-')")
+        return value
+
+    def claim(self, ident: str, loc: Loc, what: str) -> None:
+        if not ident:
+            return
+        if ident in self.layer_ids:
+            first = self.layer_ids[ident]
+            self.problem(loc.path, loc.line, "id", f"duplicate id {ident!r} (also {what} at {first.path}:{first.line})")
+        else:
+            self.layer_ids[ident] = loc
+
+    # -- files
+    def read_layer(self, root: Path, display_root: str) -> None:
+        self.layer_ids = {}
+        self.layer_vars = {}
+        for folder in FOLDERS:
+            directory = root / folder
+            if not directory.is_dir():
+                continue
+            for path in sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml")):
+                display = f"{display_root}{folder}/{path.name}"
+                try:
+                    data = load_yaml(path, display)
+                except InputError as exc:
+                    self.problems.extend(exc.problems)
+                    continue
+                self.read_file(folder, path, display, data)
+
+    def read_file(self, folder: str, path: Path, display: str, data: Any) -> None:
+        top = self.mapping(data, display, 1, "")
+        if top is None:
+            return
+        allowed = {"variables", "articles", "clauses"}
+        if folder == "industries":
+            allowed.add("industry")
+        if folder == "attachments":
+            allowed = {"annex", "variables"}
+        if folder == "clauses" and path.stem == "library":
+            allowed.add("library")
+        self.check_keys(top, allowed, display, "")
+        if "library" in top:
+            self.read_meta(top["library"], display, line_of(top, "library"))
+        if "variables" in top:
+            self.read_variables(top["variables"], display, line_of(top, "variables"))
+        for i, raw in enumerate(self.list_of(top, "articles", display)):
+            self.read_article(raw, display, line_of(top["articles"], i), f"articles[{i}]")
+        for i, raw in enumerate(self.list_of(top, "clauses", display)):
+            self.read_attached(raw, display, line_of(top["clauses"], i), f"clauses[{i}]")
+        if folder == "industries":
+            if "industry" not in top:
+                self.problem(display, 1, "industry", "is required in an industry file")
+            else:
+                self.read_industry(top["industry"], display, line_of(top, "industry"), path.stem)
+        if folder == "attachments":
+            if "annex" not in top:
+                self.problem(display, 1, "annex", "is required in an attachment file")
+            else:
+                self.read_annex(top["annex"], display, line_of(top, "annex"), path.stem)
+
+    def list_of(self, top: YamlMap, key: str, path: str) -> list[Any]:
+        value = top.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.problem(path, line_of(top, key), key, f"must be a list, got {_kind_of(value)}")
+            return []
+        return value
+
+    def read_meta(self, raw: Any, path: str, line: int | None) -> None:
+        data = self.mapping(raw, path, line, "library")
+        if data is None:
+            return
+        self.check_keys(data, LIBRARY_KEYS, path, "library")
+        for key in ("name", "version", "recital"):
+            if key in data:
+                self.meta[key] = self.text(data, key, path, "library")
+        if "numbering" in data:
+            numbering = self.text(data, "numbering", path, "library")
+            if numbering not in NUMBERINGS:
+                self.problem(path, line_of(data, "numbering"), "library.numbering",
+                             f"must be one of {', '.join(NUMBERINGS)}, got {numbering!r}")
+            else:
+                self.meta["numbering"] = numbering
+
+    def read_variables(self, raw: Any, path: str, line: int | None) -> None:
+        data = self.mapping(raw, path, line, "variables")
+        if data is None:
+            return
+        for name, decl in data.items():
+            vline = line_of(data, name)
+            prefix = f"variables.{name}"
+            if not isinstance(name, str) or not VAR_RE.match(name):
+                self.problem(path, vline, prefix, "a variable name must be lowercase letters, digits and '_'")
+                continue
+            if name in self.layer_vars:
+                first = self.layer_vars[name]
+                self.problem(path, vline, prefix, f"variable declared twice (also at {first.path}:{first.line})")
+                continue
+            self.layer_vars[name] = Loc(path, vline)
+            spec = self.mapping(decl, path, vline, prefix)
+            if spec is None:
+                continue
+            variable = self.read_variable(name, spec, path, vline, prefix)
+            if variable is not None:
+                self.variables[name] = variable
+
+    def read_variable(self, name: str, spec: YamlMap, path: str, line: int | None, prefix: str) -> Variable | None:
+        self.check_keys(spec, VARIABLE_KEYS, path, prefix)
+        vtype = self.text(spec, "type", path, prefix, required=True)
+        if vtype and vtype not in VAR_TYPES:
+            self.problem(path, line_of(spec, "type"), f"{prefix}.type",
+                         f"unknown type {vtype!r}{did_you_mean(vtype, VAR_TYPES)}; one of {', '.join(VAR_TYPES)}")
+            return None
+        label = self.text(spec, "label", path, prefix, required=True)
+        description = self.text(spec, "description", path, prefix, required=True)
+        bounds = {}
+        for key in ("min", "max"):
+            if key in spec:
+                if vtype not in ("int", "decimal", "money"):
+                    self.problem(path, line_of(spec, key), f"{prefix}.{key}", f"{key} only applies to numbers")
+                    continue
+                bounds[key] = _decimal(spec[key])
+                if bounds[key] is None:
+                    self.problem(path, line_of(spec, key), f"{prefix}.{key}", f"must be a number, got {spec[key]!r}")
+        pattern = None
+        if "pattern" in spec:
+            pattern = self.text(spec, "pattern", path, prefix)
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                self.problem(path, line_of(spec, "pattern"), f"{prefix}.pattern", f"invalid regular expression: {exc}")
+                pattern = None
+        choices = self.texts(spec, "choices", path, prefix)
+        if vtype == "enum" and not choices:
+            self.problem(path, line, f"{prefix}.choices", "an enum needs a list of choices")
+        if choices and vtype != "enum":
+            self.problem(path, line_of(spec, "choices"), f"{prefix}.choices", "choices only apply to enum variables")
+        fmt = self.text(spec, "format", path, prefix) or None
+        if fmt is not None and not (vtype == "int" and fmt in ("chinese", "arabic")):
+            self.problem(path, line_of(spec, "format"), f"{prefix}.format",
+                         "format only applies to int variables: chinese or arabic")
+        max_length = self.integer(spec, "max_length", path, prefix, required=False) or None
+        variable = Variable(
+            name=name, type=vtype, label=label, description=description, loc=Loc(path, line),
+            min=bounds.get("min"), max=bounds.get("max"), pattern=pattern, max_length=max_length,
+            choices=choices, format=fmt,
+        )
+        for key in ("default", "example"):
+            if key in spec and spec[key] is not None:
+                problem = value_problem(variable, spec[key])
+                if problem:
+                    self.problem(path, line_of(spec, key), f"{prefix}.{key}", problem)
+                else:
+                    variable = replace(variable, **{key: spec[key]})
+        return variable
+
+    def read_node_common(self, data: YamlMap, path: str, prefix: str, kind: str | None) -> dict[str, Any]:
+        """Fields shared by articles and clauses."""
+        out: dict[str, Any] = {}
+        raw_kind = self.text(data, "kind", path, prefix, required=kind is None)
+        if raw_kind and raw_kind not in KINDS:
+            self.problem(path, line_of(data, "kind"), _join(prefix, "kind"),
+                         f"unknown kind {raw_kind!r}{did_you_mean(raw_kind, KINDS)}; one of {', '.join(KINDS)}")
+        out["kind"] = raw_kind or kind or "base"
+        out["condition"] = self.text(data, "condition", path, prefix) or None
+        out["group"] = self.text(data, "group", path, prefix) or None
+        out["choice"] = self.text(data, "choice", path, prefix) or None
+        out["default"] = self.flag(data, "default", path, prefix)
+        out["excludable"] = self.flag(data, "excludable", path, prefix)
+        out["industries"] = self.texts(data, "industries", path, prefix)
+        if (out["group"] is None) != (out["choice"] is None):
+            self.problem(path, data.line, prefix, "an alternative needs both group and choice")
+        if out["kind"] == "alternative" and out["group"] is None:
+            self.problem(path, data.line, prefix, "kind alternative needs a group and a choice")
+        if out["group"] is not None and out["kind"] != "alternative":
+            self.problem(path, line_of(data, "group"), _join(prefix, "group"), "only alternatives belong to a group")
+        return out
+
+    def version(self, data: YamlMap, path: str, prefix: str, *, required: bool, fallback: str = "") -> str:
+        value = self.text(data, "version", path, prefix, required=required)
+        return value or fallback
+
+    def read_clause(self, raw: Any, path: str, line: int | None, prefix: str, article: str, order: int,
+                    inherited: dict[str, Any] | None) -> ClauseDef | None:
+        data = self.mapping(raw, path, line, prefix)
+        if data is None:
+            return None
+        attached = inherited is None
+        self.check_keys(data, ATTACHED_CLAUSE_KEYS if attached else NESTED_CLAUSE_KEYS, path, prefix)
+        ident = self.ident(data, path, prefix)
+        common = self.read_node_common(data, path, prefix, None if attached else inherited["kind"])
+        version = self.version(data, path, prefix, required=attached,
+                               fallback="" if attached else inherited["version"])
+        if attached:
+            article = self.text(data, "article", path, prefix, required=True)
+            order = self.integer(data, "order", path, prefix, required=True)
+        text = self.text(data, "text", path, prefix)
+        items = self.texts(data, "items", path, prefix)
+        if not text and not items:
+            self.problem(path, data.line, prefix, "a clause needs text or items")
+        loc = Loc(path, data.line)
+        self.claim(ident, loc, "defined")
+        clause = ClauseDef(id=ident, title=self.text(data, "title", path, prefix), version=version, text=text,
+                           items=items, article=article, order=order, loc=loc, **common)
+        return self.analysed(clause, data, path, prefix)
+
+    def analysed(self, node: Any, data: YamlMap, path: str, prefix: str) -> Any:
+        """The node with ``uses``/``refs`` filled in from its templates; syntax errors reported."""
+        uses: set[str] = set()
+        refs: list[str] = []
+        sources: list[tuple[str, str]] = []
+        for key in ("text", "intro"):
+            if getattr(node, key, ""):
+                sources.append((key, getattr(node, key)))
+        sources += [(f"items[{i}]", t) for i, t in enumerate(getattr(node, "items", ()))]
+        for s_i, section in enumerate(getattr(node, "sections", ())):
+            sources += [(f"sections[{s_i}].paragraphs[{i}]", t) for i, t in enumerate(section.paragraphs)]
+            sources += [(f"sections[{s_i}].items[{i}]", t) for i, t in enumerate(section.items)]
+        for key, source in sources:
+            try:
+                uses |= templates.names_used(source)
+                refs += templates.refs_used(source)
+            except TemplateSyntaxError as exc:
+                base = line_of(data, key.split("[")[0].split(".")[0]) or data.line
+                self.problem(path, base + max(exc.lineno - 1, 0), _join(prefix, key),
+                             f"template syntax error: {exc.message}")
+        condition = getattr(node, "condition", None)
+        if condition:
+            try:
+                uses |= templates.names_used("{{ " + condition + " }}")
+            except TemplateSyntaxError as exc:
+                self.problem(path, line_of(data, "condition"), _join(prefix, "condition"),
+                             f"invalid condition: {exc.message}")
+        return replace(node, uses=frozenset(uses), refs=tuple(refs))
+
+    def read_article(self, raw: Any, path: str, line: int | None, prefix: str) -> None:
+        data = self.mapping(raw, path, line, prefix)
+        if data is None:
+            return
+        self.check_keys(data, ARTICLE_KEYS, path, prefix)
+        ident = self.ident(data, path, prefix)
+        common = self.read_node_common(data, path, prefix, None)
+        version = self.version(data, path, prefix, required=True)
+        title = self.text(data, "title", path, prefix, required=True)
+        order = self.integer(data, "order", path, prefix, required=True)
+        generate = self.text(data, "generate", path, prefix) or None
+        if generate not in (None, "annexes"):
+            self.problem(path, line_of(data, "generate"), _join(prefix, "generate"),
+                         f"unknown generator {generate!r}; only 'annexes'")
+        loc = Loc(path, data.line)
+        self.claim(ident, loc, "defined")
+        clauses = []
+        raw_clauses = data.get("clauses") or []
+        if not isinstance(raw_clauses, list):
+            self.problem(path, line_of(data, "clauses"), _join(prefix, "clauses"), "must be a list")
+            raw_clauses = []
+        inherited = {"kind": common["kind"] if common["kind"] != "alternative" else "base", "version": version}
+        for i, raw_clause in enumerate(raw_clauses):
+            clause = self.read_clause(raw_clause, path, line_of(raw_clauses, i), f"{prefix}.clauses[{i}]",
+                                      ident, (i + 1) * 10, inherited)
+            if clause is not None:
+                clauses.append(clause)
+        text = self.text(data, "text", path, prefix)
+        if not text and not clauses and generate is None:
+            self.problem(path, data.line, prefix, "an article needs text or clauses")
+        article = ArticleDef(id=ident, title=title, version=version, order=order, text=text,
+                             clauses=tuple(clauses), loc=loc, generate=generate, **common)
+        self.articles[ident] = self.analysed(article, data, path, prefix)
+        for clause in clauses:  # a layer may redefine a nested clause as its own; drop stale attachments
+            self.attached.pop(clause.id, None)
+
+    def read_attached(self, raw: Any, path: str, line: int | None, prefix: str) -> None:
+        clause = self.read_clause(raw, path, line, prefix, "", 0, None)
+        if clause is not None:
+            self.attached[clause.id] = clause
+
+    def read_industry(self, raw: Any, path: str, line: int | None, stem: str) -> None:
+        data = self.mapping(raw, path, line, "industry")
+        if data is None:
+            return
+        self.check_keys(data, INDUSTRY_KEYS, path, "industry")
+        ident = self.ident(data, path, "industry")
+        if ident and ident != stem:
+            self.problem(path, line_of(data, "id"), "industry.id", f"must match the file name ({stem!r})")
+        roles = data.get("roles")
+        customer = provider = ""
+        if isinstance(roles, dict):
+            self.check_keys(roles, {"customer", "provider"}, path, "industry.roles")
+            customer = self.text(roles, "customer", path, "industry.roles", required=True)
+            provider = self.text(roles, "provider", path, "industry.roles", required=True)
+        else:
+            self.problem(path, line_of(data, "roles"), "industry.roles", "needs customer and provider role names")
+        customer_type = self.text(data, "customer_type", path, "industry") or "person"
+        if customer_type not in ("person", "organization"):
+            self.problem(path, line_of(data, "customer_type"), "industry.customer_type",
+                         "must be person or organization")
+        self.industries[ident] = Industry(
+            id=ident, name=self.text(data, "name", path, "industry", required=True),
+            title=self.text(data, "title", path, "industry", required=True),
+            customer_role=customer, provider_role=provider, customer_type=customer_type,
+            annexes=self.texts(data, "annexes", path, "industry"), loc=Loc(path, data.line),
+        )
+
+    def read_annex(self, raw: Any, path: str, line: int | None, stem: str) -> None:
+        data = self.mapping(raw, path, line, "annex")
+        if data is None:
+            return
+        self.check_keys(data, ANNEX_KEYS, path, "annex")
+        ident = self.ident(data, path, "annex")
+        if ident and ident != stem:
+            self.problem(path, line_of(data, "id"), "annex.id", f"must match the file name ({stem!r})")
+        kind = self.text(data, "kind", path, "annex", required=True)
+        if kind and kind not in ANNEX_KINDS:
+            self.problem(path, line_of(data, "kind"), "annex.kind",
+                         f"unknown kind {kind!r}{did_you_mean(kind, ANNEX_KINDS)}; one of {', '.join(ANNEX_KINDS)}")
+        sections = []
+        raw_sections = data.get("sections") or []
+        if not isinstance(raw_sections, list):
+            self.problem(path, line_of(data, "sections"), "annex.sections", "must be a list")
+            raw_sections = []
+        for i, raw_section in enumerate(raw_sections):
+            prefix = f"annex.sections[{i}]"
+            section = self.mapping(raw_section, path, line_of(raw_sections, i), prefix)
+            if section is None:
+                continue
+            self.check_keys(section, {"heading", "paragraphs", "items"}, path, prefix)
+            sections.append(SectionDef(self.text(section, "heading", path, prefix, required=True),
+                                       self.texts(section, "paragraphs", path, prefix),
+                                       self.texts(section, "items", path, prefix)))
+        form = None
+        intro = self.text(data, "intro", path, "annex")
+        if "form" in data:
+            form_data = self.mapping(data["form"], path, line_of(data, "form"), "annex.form")
+            if form_data is not None:
+                form, form_intro = self.read_form(form_data, path)
+                intro = intro or form_intro
+        if kind == "form" and form is None:
+            self.problem(path, data.line, "annex.form", "a form annex needs a form")
+        if kind and kind != "form" and not sections:
+            self.problem(path, data.line, "annex.sections", f"a {kind} annex needs sections")
+        loc = Loc(path, data.line)
+        self.claim(ident, loc, "defined")
+        annex = AnnexDef(id=ident, title=self.text(data, "title", path, "annex", required=True),
+                         version=self.version(data, path, "annex", required=True), kind=kind, intro=intro,
+                         sections=tuple(sections), form=form, loc=loc,
+                         industries=self.texts(data, "industries", path, "annex"))
+        self.annexes[ident] = self.analysed(annex, data, path, "annex")
+
+    def read_form(self, data: YamlMap, path: str) -> tuple[Form, str]:
+        prefix = "annex.form"
+        self.check_keys(data, FORM_KEYS, path, prefix)
+        scale = self.texts(data, "scale", path, prefix)
+        if len(scale) != SCALE_LEVELS:
+            self.problem(path, line_of(data, "scale"), f"{prefix}.scale",
+                         f"a rating scale has exactly {SCALE_LEVELS} levels, got {len(scale)}")
+        groups = []
+        raw_groups = data.get("groups") or []
+        for i, raw_group in enumerate(raw_groups if isinstance(raw_groups, list) else []):
+            group = self.mapping(raw_group, path, line_of(raw_groups, i), f"{prefix}.groups[{i}]")
+            if group is not None:
+                self.check_keys(group, {"title", "items"}, path, f"{prefix}.groups[{i}]")
+                groups.append(RatingGroup(self.text(group, "title", path, f"{prefix}.groups[{i}]", required=True),
+                                          self.texts(group, "items", path, f"{prefix}.groups[{i}]")))
+        if not groups:
+            self.problem(path, data.line, f"{prefix}.groups", "a form needs at least one group of rating items")
+        form = Form(fields=self.texts(data, "fields", path, prefix), scale=scale, groups=tuple(groups),
+                    comments=self.texts(data, "comments", path, prefix),
+                    signatures=self.texts(data, "signatures", path, prefix))
+        return form, self.text(data, "intro", path, prefix)
+
+
+# --- merging and cross-checks ------------------------------------------------------------------
+
+def _merge(reader: _Reader) -> list[ArticleDef]:
+    articles = dict(reader.articles)
+    for clause in reader.attached.values():
+        target = articles.get(clause.article)
+        if target is None:
+            if clause.article:
+                reader.problem(clause.loc.path, clause.loc.line, "article",
+                               f"clause {clause.id!r} is attached to unknown article {clause.article!r}"
+                               f"{did_you_mean(clause.article, articles)}")
+            continue
+        kept = tuple(c for c in target.clauses if c.id != clause.id)
+        articles[target.id] = replace(target, clauses=tuple(sorted(kept + (clause,), key=lambda c: c.order)))
+    return sorted(articles.values(), key=lambda a: (a.order, a.id))
+
+
+def _cross_check(library: Library, problems: list[Problem]) -> None:
+    declared = set(library.variable) | templates.BUILTINS | {templates.REF}
+    ids = set(library.node)
+    bools = {v.name for v in library.variables if v.type == "bool"}
+
+    def check_uses(node: Any, what: str) -> None:
+        for name in sorted(node.uses - declared):
+            problems.append(Problem(node.loc.path, node.loc.line, "",
+                                    f"{what} {node.id!r} uses undeclared variable {name!r}"
+                                    f"{did_you_mean(name, library.variable)}"))
+        for ref in node.refs:
+            if ref not in ids:
+                problems.append(Problem(node.loc.path, node.loc.line, "",
+                                        f"{what} {node.id!r} refers to missing clause {ref!r}{did_you_mean(ref, ids)}"))
+        condition = getattr(node, "condition", None)
+        if condition and condition.strip() in library.variable and condition.strip() not in bools:
+            problems.append(Problem(node.loc.path, node.loc.line, "condition",
+                                    f"{what} {node.id!r} has condition {condition!r}, which is not a bool variable"))
+        for industry in getattr(node, "industries", ()):
+            if industry not in library.industry:
+                problems.append(Problem(node.loc.path, node.loc.line, "industries",
+                                        f"unknown industry {industry!r}{did_you_mean(industry, library.industry)}"))
+
+    for article in library.articles:
+        check_uses(article, "article")
+        for clause in article.clauses:
+            check_uses(clause, "clause")
+    for annex in library.annexes:
+        check_uses(annex, "annex")
+    for industry in library.industries:
+        for annex in industry.annexes:
+            if annex not in library.annex:
+                problems.append(Problem(industry.loc.path, industry.loc.line, "industry.annexes",
+                                        f"industry {industry.id!r} lists missing annex {annex!r}"
+                                        f"{did_you_mean(annex, library.annex)}"))
+            elif not library.offered(library.annex[annex], industry.id):
+                problems.append(Problem(industry.loc.path, industry.loc.line, "industry.annexes",
+                                        f"annex {annex!r} is not offered to industry {industry.id!r}"))
+    for group, alternatives in library.alternatives().items():
+        defaults = [n for n in alternatives if n.default]
+        first = alternatives[0]
+        if len(defaults) != 1:
+            problems.append(Problem(first.loc.path, first.loc.line, "default",
+                                    f"alternative group {group!r} needs exactly one default, has {len(defaults)}"))
+        choices = [n.choice for n in alternatives]
+        for choice in sorted({c for c in choices if choices.count(c) > 1}):
+            problems.append(Problem(first.loc.path, first.loc.line, "choice",
+                                    f"alternative group {group!r} has choice {choice!r} twice"))
+    if not library.industries:
+        problems.append(Problem("industries", None, "", "the library defines no industry"))
+
+
+def read_library(layers: Sequence[Path] = ()) -> tuple[Library, list[Problem]]:
+    """The best-effort library and every problem found; ``layers`` go on top of the shipped one."""
+    reader = _Reader()
+    roots = [builtin_library_dir(), *layers]
+    names = []
+    for i, root in enumerate(roots):
+        if i and not root.is_dir():
+            reader.problem(str(root), None, "", "library folder not found")
+            continue
+        display = "" if i == 0 else f"{str(root).rstrip('/')}/"
+        reader.read_layer(root, display)
+        names.append("builtin" if i == 0 else root.name)
+    meta = reader.meta
+    articles = _merge(reader)
+    library = Library(
+        name=meta.get("name", "builtin"), version=meta.get("version", "0"),
+        numbering=meta.get("numbering", "decimal"), recital=meta.get("recital") or DEFAULT_RECITAL,
+        layers=tuple(names), variables=tuple(reader.variables.values()), articles=tuple(articles),
+        industries=tuple(sorted(reader.industries.values(), key=lambda i: i.id)),
+        annexes=tuple(reader.annexes.values()), paths=tuple(roots),
+    )
+    problems = list(reader.problems)
+    _cross_check(library, problems)
+    return library, problems
+
+
+def load_library(layers: Sequence[Path] = ()) -> Library:
+    """The validated library; raises ``LibraryError`` listing every problem."""
+    library, problems = read_library(layers)
+    if problems:
+        raise LibraryError(problems)
+    return library
+
+
+# --- values --------------------------------------------------------------------------------------
+
+def value_problem(variable: Variable, value: Any) -> str | None:
+    """Why ``value`` does not fit ``variable`` (type and constraints), or ``None``."""
+    vtype = variable.type
+    if vtype == "bool":
+        return None if isinstance(value, bool) else f"must be true or false, got {_shown(value)}"
+    if vtype in ("int", "decimal", "money"):
+        number = _number(value, integer=vtype == "int")
+        wanted = {"int": "an integer", "decimal": "a number", "money": "an amount of money"}[vtype]
+        if number is None or (vtype == "money" and number.as_tuple().exponent < -2):  # type: ignore[operator]
+            return f"must be {wanted}{_range_text(variable)}, got {_shown(value)}"
+        if (variable.min is not None and number < variable.min) or (variable.max is not None and number > variable.max):
+            return f"must be {wanted}{_range_text(variable)}, got {_shown(value)}"
+        return None
+    if vtype == "date":
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return None
+        return f"must be a date like 2026-12-01, got {_shown(value)}"
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return f"must be text, got {_kind_of(value)}"
+    text = str(value)
+    if vtype == "enum":
+        if text not in variable.choices:
+            return f"must be one of {'、'.join(variable.choices)}, got {_shown(value)}{did_you_mean(text, variable.choices)}"
+        return None
+    if not text.strip():
+        return "must not be empty"
+    if variable.max_length is not None and len(text) > variable.max_length:
+        return f"must be at most {variable.max_length} characters, got {len(text)}"
+    if variable.pattern and not re.search(variable.pattern, text):
+        return f"does not have the expected form (pattern {variable.pattern}), got {_shown(value)}"
+    return None
+
+
+def _number(value: Any, *, integer: bool) -> Decimal | None:
+    if isinstance(value, bool):
+        return None
+    if integer:
+        if isinstance(value, int):
+            return Decimal(value)
+        if isinstance(value, str) and re.fullmatch(r"[+-]?\d+", value.strip()):
+            return Decimal(value.strip())
+        return None
+    return _decimal(value)
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        value = repr(value)
+    if isinstance(value, (int, str)):
+        try:
+            number = Decimal(str(value).replace(",", "").strip())
+        except InvalidOperation:
+            return None
+        return number if number.is_finite() else None
+    return None
+
+
+def _range_text(variable: Variable) -> str:
+    lo, hi = variable.min, variable.max
+    if lo is not None and hi is not None:
+        return f" from {lo} to {hi}"
+    if lo is not None:
+        return f" of at least {lo}"
+    if hi is not None:
+        return f" of at most {hi}"
+    return ""
+
+
+def _shown(value: Any) -> str:
+    return f'"{value}"' if isinstance(value, str) else repr(value)
+
+
+def _kind_of(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "text" if isinstance(value, str) else type(value).__name__
+
+
+def _join(prefix: str, key: str) -> str:
+    return f"{prefix}.{key}" if prefix else key

@@ -1,0 +1,81 @@
+"""``contractgen lint``: every problem of a library, including what the loader tolerates.
+
+On top of the loader's schema and cross-reference checks: variables declared but never used, and
+damage left over from the scraped source (pinyin in brackets, traditional characters, ASCII
+punctuation inside Chinese sentences, stray question marks). Damage is found line by line in the
+files themselves, so each report names the exact line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import Problem
+from .library import FOLDERS, builtin_library_dir, read_library
+
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
+TONE_MARKS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+PINYIN = re.compile(rf"[（(]\s*[a-zü{TONE_MARKS}]*[{TONE_MARKS}][a-zü{TONE_MARKS}]*\s*[)）]")
+# ", " and ": " after a Chinese word are YAML flow syntax ([满意, 一般], {customer: 客人}), not text.
+ASCII_PUNCT = re.compile(rf"[{CJK}](?:[;!()]|[,:](?! ))|[,;:!()][{CJK}]")
+STRAY = re.compile(r"[?\ufffd]")
+# Common traditional forms that differ from their simplified characters: what the source's
+# simplified→traditional damage produced, and what a paste from a Taiwan or Hong Kong text brings.
+TRADITIONAL = frozenset(
+    "務與說時則應條評價議約終關權產證據費際過護隱個們這會為來對發經學動實現與東車長門問間"
+    "開關電話語讀寫書買賣號碼體內網絡絡術業專屬質變樣樓檢驗測試標準據據數據庫單擊點處聯繫係"
+    "裡裏後並從當還邊達遠違運進選遲適遺遞優傳僅價儲兒黨內況減億備復將歲戶廠廣慶應憑戰總態慮"
+    "擔據擇撥擁損換擬據報場壞壓壯聲處夠頭夾奪獎婦嬰寧寶審導層屆峽幣師帶幫廳廢彈歸錄徵從復"
+    "戀懸懷懲規視覽觀計訂認討訓託記訪設許訴註詢該詳誤說請諾課調談論諮謝證識譯議護讓變貨責"
+    "貸費貿資賠賬賴購贈趨車軟載較輛輕輸辦農邊郵鄉醫針銷鋪錢錯鍵鐘長閉閱陸陰險隨難雖雙雜離"
+    "雲電靜頁項順須預領頻題額風飲飯館驗體麼齊齡"
+)
+
+
+def scan_damage(path: Path, display: str) -> list[Problem]:
+    """Source damage in one file, by line."""
+    problems = []
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []  # the loader already reported it
+    for number, line in enumerate(lines, 1):
+        content = line.split(" #", 1)[0] if not line.lstrip().startswith("#") else ""
+        if PINYIN.search(content):
+            problems.append(Problem(display, number, "", f"pinyin in brackets: {PINYIN.search(content).group()!r}"))
+        traditional = sorted({ch for ch in content if ch in TRADITIONAL})
+        if traditional:
+            problems.append(Problem(display, number, "", f"traditional characters: {''.join(traditional)}"))
+        if ASCII_PUNCT.search(content):
+            problems.append(Problem(display, number, "",
+                                    f"ASCII punctuation inside Chinese text: {ASCII_PUNCT.search(content).group()!r}"
+                                    " (use ，；：！（）)"))
+        if STRAY.search(content) and not content.lstrip().startswith(("pattern:", "- pattern")):
+            problems.append(Problem(display, number, "", "stray '?' or replacement character (damaged text)"))
+    return problems
+
+
+def lint(layers: Sequence[Path] = ()) -> list[Problem]:
+    """Every problem in the shipped library plus ``layers``, sorted by file and line."""
+    library, problems = read_library(layers)
+    used: set[str] = set()
+    for article in library.articles:
+        used |= article.uses
+        for clause in article.clauses:
+            used |= clause.uses
+    for annex in library.annexes:
+        used |= annex.uses
+    for variable in library.variables:
+        if variable.name not in used:
+            problems.append(Problem(variable.loc.path, variable.loc.line, f"variables.{variable.name}",
+                                    "variable is declared but never used"))
+    for i, root in enumerate([builtin_library_dir(), *layers]):
+        prefix = "" if i == 0 else f"{str(root).rstrip('/')}/"
+        for folder in FOLDERS:
+            directory = root / folder
+            if directory.is_dir():
+                for path in sorted(directory.glob("*.y*ml")):
+                    problems += scan_damage(path, f"{prefix}{folder}/{path.name}")
+    return sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.message))

@@ -1,0 +1,224 @@
+"""The composed contract: one immutable document model that every renderer and the diff read.
+
+``compose`` builds it; nothing downstream re-derives anything the composer knows. The tree is
+``Contract`` → ``Article`` → ``Clause`` → ``Paragraph`` → ``Run``, plus the parties and the annexes.
+Text that came from a value stays a ``Run`` of kind ``value`` with its variable name and raw value,
+so renderers can style it and the diff can tell a changed value from changed wording.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Literal
+
+RunKind = Literal["text", "value", "blank", "ref"]
+"""``text``: library wording; ``value``: a filled blank; ``blank``: a missing value (draft only,
+shown as an underlined blank with its label); ``ref``: a cross-reference, already numbered."""
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A stretch of text with one origin."""
+
+    text: str
+    """What is printed."""
+    kind: RunKind = "text"
+    var: str | None = None
+    """The variable name (``value``/``blank``) or the referenced id (``ref``)."""
+    raw: str | None = None
+    """The value as given in the spec, as a string (``value`` only); the label for ``blank``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """One paragraph of a clause: plain text, or a numbered item."""
+
+    runs: tuple[Run, ...]
+    number: str = ""
+    """The item number (``（1）``, ``1.``) for items; empty for running text."""
+
+    @property
+    def text(self) -> str:
+        """The paragraph's text without its number."""
+        return "".join(r.text for r in self.runs)
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """A numbered sub-clause (款) of an article."""
+
+    id: str
+    number: str
+    """``3.1`` or ``（一）``, by the library's numbering scheme."""
+    title: str
+    """Short heading shown before the text; may be empty."""
+    version: str
+    kind: str
+    """base | industry | optional | alternative."""
+    paragraphs: tuple[Paragraph, ...]
+    attrs: tuple[tuple[str, str], ...] = ()
+    """Extra facts (``group``, ``choice``, ``condition``), sorted by key."""
+
+    @property
+    def text(self) -> str:
+        """Title and paragraphs as plain text, one paragraph a line (numbers excluded)."""
+        lines = [p.number + p.text for p in self.paragraphs]
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A numbered article (第X条)."""
+
+    id: str
+    number: str
+    """``第三条``."""
+    index: int
+    """1-based position in the contract."""
+    title: str
+    version: str
+    kind: str
+    paragraphs: tuple[Paragraph, ...]
+    """Lead text before the first clause (or the whole text of an article without clauses)."""
+    clauses: tuple[Clause, ...]
+    attrs: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def heading(self) -> str:
+        """``第三条 服务评价``."""
+        return f"{self.number}　{self.title}"
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """One party of the contract as it appears in the parties block and signature block."""
+
+    role: Literal["customer", "provider"]
+    designation: str
+    """甲方 (customer) or 乙方 (provider)."""
+    label: str
+    """The industry's name for the role, e.g. 客人, 酒店."""
+    kind: Literal["person", "organization"]
+    name: Run
+    details: tuple[tuple[str, Run], ...]
+    """Labelled lines in order, e.g. (统一社会信用代码, …), (住所, …), (法定代表人, …), (联系电话, …)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A headed section of a prose annex (policy, handbook, statement)."""
+
+    heading: str
+    paragraphs: tuple[Paragraph, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RatingGroup:
+    """One evaluation dimension of a form and its rating items."""
+
+    title: str
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """A structured evaluation form: header blanks, ratings on a five-level scale, comments, signatures."""
+
+    fields: tuple[str, ...]
+    scale: tuple[str, ...]
+    groups: tuple[RatingGroup, ...]
+    comments: tuple[str, ...]
+    signatures: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Annex:
+    """An annex attached to the contract (附件一 …)."""
+
+    id: str
+    number: str
+    """``附件一``."""
+    title: str
+    version: str
+    kind: str
+    """policy | handbook | statement | form."""
+    intro: tuple[Paragraph, ...]
+    sections: tuple[Section, ...]
+    form: Form | None = None
+
+    @property
+    def heading(self) -> str:
+        """``附件一：隐私保护政策``."""
+        return f"{self.number}：{self.title}"
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryInfo:
+    """Which library the contract was composed from."""
+
+    layers: tuple[str, ...]
+    """``builtin`` then each company layer's name."""
+    version: str
+    numbering: str
+
+
+@dataclass(frozen=True)
+class Contract:
+    """The whole composed contract (no slots: ``clause_index`` is cached on the instance)."""
+
+    title: str
+    industry: str
+    """The industry id."""
+    industry_name: str
+    contract_no: str
+    sign_date: dt.date | None
+    sign_place: str
+    parties: tuple[Party, ...]
+    """Customer (甲方) first, then provider (乙方)."""
+    preamble: tuple[Paragraph, ...]
+    """The recital before the first article."""
+    articles: tuple[Article, ...]
+    annexes: tuple[Annex, ...]
+    draft: bool
+    library: LibraryInfo
+    values: tuple[tuple[str, str], ...] = ()
+    """Every variable's raw value as used, sorted by name (blank string when missing in a draft)."""
+    blanks: tuple[str, ...] = field(default=())
+    """Variables left blank (draft mode only)."""
+
+    @cached_property
+    def clause_index(self) -> dict[str, Clause | Article]:
+        """Every article and clause by id."""
+        index: dict[str, Clause | Article] = {}
+        for article in self.articles:
+            index[article.id] = article
+            for clause in article.clauses:
+                index[clause.id] = clause
+        return index
+
+    @property
+    def sign_date_text(self) -> str:
+        """``2026年12月1日`` or empty."""
+        d = self.sign_date
+        return f"{d.year}年{d.month}月{d.day}日" if d else ""
+
+
+def to_dict(obj: Any) -> Any:
+    """A JSON-ready structure of any model object (dates as ISO strings, tuples as lists)."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: to_dict(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, (tuple, list)):
+        return [to_dict(x) for x in obj]
+    if isinstance(obj, dt.date):
+        return obj.isoformat()
+    return obj
+
+
+def to_json(contract: Contract) -> str:
+    """The contract as stable, pretty JSON (what ``contractgen compose`` prints)."""
+    data = {"schema": "contractgen/contract@1", **to_dict(contract)}
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"

@@ -1,0 +1,73 @@
+"""What the document renderers share: choosing the part to render, the signature block's lines and
+the document's fixed date.
+
+Kept free of any heavy import so the Markdown and JSON renderers stay light.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+
+from ..errors import UsageError
+from ..model import Annex, Contract, Party
+
+BLANK_DATE = "　　　　年　　月　　日"
+"""What a signature block's date line shows when the contract has no signing date."""
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureLine:
+    """One line of a party's signature block: ``甲方（盖章）`` and what follows the colon."""
+
+    label: str
+    value: str = ""
+
+
+def find_annex(contract: Contract, part: str) -> Annex:
+    """The annex whose id is ``part``; an unknown id names the annexes there are."""
+    for annex in contract.annexes:
+        if annex.id == part:
+            return annex
+    available = ", ".join(a.id for a in contract.annexes) or "(none)"
+    raise UsageError(f"no annex {part!r} in this contract; annexes: {available}")
+
+
+def signature_lines(party: Party, date_text: str) -> tuple[SignatureLine | None, ...]:
+    """A party's three signature lines (seal or signature, representative, date).
+
+    A person signs once and has no representative line; that slot is ``None`` so the two parties'
+    date lines stay level when set side by side.
+    """
+    d = party.designation
+    if party.kind == "person":
+        return (SignatureLine(f"{d}（签字）"), None, SignatureLine("日期", date_text))
+    return (
+        SignatureLine(f"{d}（盖章）", party.name.text),
+        SignatureLine("法定代表人或授权代表（签字）"),
+        SignatureLine("日期", date_text),
+    )
+
+
+def signature_rows(contract: Contract) -> tuple[tuple[SignatureLine | None, ...], ...]:
+    """The signature block as rows of cells, one column per party (甲方 left, 乙方 right)."""
+    date_text = contract.sign_date_text or BLANK_DATE
+    columns = [signature_lines(p, date_text) for p in contract.parties]
+    if not columns:
+        return ()
+    return tuple(zip(*columns, strict=True))
+
+
+def document_date(contract: Contract) -> str | None:
+    """The date stamped into file metadata: the signing date, else ``SOURCE_DATE_EPOCH``, else none.
+
+    Never the wall clock, so rendering the same contract twice gives the same bytes.
+    """
+    if contract.sign_date is not None:
+        return contract.sign_date.isoformat()
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        stamp = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+        return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return None

@@ -1,0 +1,124 @@
+"""The HTML renderer, and the one HTML document the PDF is printed from.
+
+Owns the Jinja2 environment and the shipped template and stylesheet (``assets/``). The HTML file is
+self-contained (the stylesheet inlined); the PDF renderer asks for the same document without the
+inline stylesheet and applies the same CSS compiled once. Every value is autoescaped text.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .. import __version__
+from ..model import Annex, Contract, Paragraph, Run
+from . import RenderOptions
+from ._common import document_date, find_annex, signature_rows
+
+ASSETS_DIR = Path(__file__).resolve().parent / "assets"
+"""The template and stylesheet shipped inside the package; the only files the PDF may read."""
+
+TEMPLATE = "contract.html.j2"
+STYLESHEET = "contract.css"
+
+_ASCII_END = re.compile(r"[0-9A-Za-z.]$")
+
+
+def _number_separator(number: str) -> str:
+    """The gap after a clause or item number: a space after ``3.1``/``1.``, none after ``（一）``."""
+    return " " if _ASCII_END.search(number) else ""
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The process's one Jinja2 environment (created on first use, templates compiled once)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(ASSETS_DIR)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters["numsep"] = _number_separator
+    return env
+
+
+@functools.cache
+def stylesheet_text() -> str:
+    """The shipped print stylesheet, shared by the HTML file and the PDF."""
+    return (ASSETS_DIR / STYLESHEET).read_text(encoding="utf-8")
+
+
+def blank_labels(contract: Contract) -> tuple[str, ...]:
+    """The labels of the blanks left in a draft, in reading order, each once."""
+    seen: dict[str, None] = {}
+
+    def visit(runs: tuple[Run, ...]) -> None:
+        for run in runs:
+            if run.kind == "blank":
+                seen.setdefault(run.raw or run.var or run.text, None)
+
+    def visit_paragraphs(paragraphs: tuple[Paragraph, ...]) -> None:
+        for p in paragraphs:
+            visit(p.runs)
+
+    for party in contract.parties:
+        visit((party.name, *(run for _, run in party.details)))
+    visit_paragraphs(contract.preamble)
+    for article in contract.articles:
+        visit_paragraphs(article.paragraphs)
+        for clause in article.clauses:
+            visit_paragraphs(clause.paragraphs)
+    for annex in contract.annexes:
+        visit_paragraphs(annex.intro)
+        for section in annex.sections:
+            visit_paragraphs(section.paragraphs)
+    return tuple(seen)
+
+
+def _metadata(contract: Contract, annex: Annex | None) -> dict[str, str | None]:
+    title = f"{contract.title}　{annex.heading}" if annex is not None else contract.title
+    keywords = [contract.industry_name, "合同"]
+    if contract.contract_no:
+        keywords.append(contract.contract_no)
+    if contract.draft:
+        keywords.append("草稿")
+    return {
+        "title": title,
+        "subject": contract.industry_name,
+        # WeasyPrint splits keywords on commas; keep them free of commas.
+        "keywords": ", ".join(k.replace(",", " ") for k in keywords),
+        "generator": f"contractgen {__version__}",
+        "date": document_date(contract),
+    }
+
+
+def document_html(contract: Contract, options: RenderOptions, *, inline_css: bool) -> str:
+    """The document as one HTML string; ``inline_css`` embeds the stylesheet (the HTML file)."""
+    annex = find_annex(contract, options.part) if options.part is not None else None
+    context: dict[str, Any] = {
+        "contract": contract,
+        "annex": annex,
+        "bundle_annexes": contract.annexes if options.bundle and annex is None else (),
+        "signature_rows": signature_rows(contract),
+        "blank_labels": blank_labels(contract) if contract.draft else (),
+        "meta": _metadata(contract, annex),
+        # The stylesheet is our own shipped file, not user text: it may go in unescaped.
+        "css": Markup(stylesheet_text()) if inline_css else None,
+    }
+    return environment().get_template(TEMPLATE).render(context)
+
+
+def render_html(contract: Contract, options: RenderOptions) -> str:
+    """The contract as one self-contained HTML page that looks like the PDF."""
+    return document_html(contract, options, inline_css=True)
+
+
+def render_html_bytes(contract: Contract, options: RenderOptions) -> bytes:
+    """``render_html`` as UTF-8 bytes (the registry's HTML renderer)."""
+    return render_html(contract, options).encode("utf-8")

@@ -1,0 +1,102 @@
+"""The PDF renderer: the HTML document printed by WeasyPrint with the shipped stylesheet.
+
+Owns the process's WeasyPrint engine (one ``FontConfiguration``, the stylesheet compiled once, one
+URL fetcher), made on first use and reused for every document: that is what keeps a warm render
+fast. WeasyPrint may read nothing but the package's own assets: the fetcher refuses every other
+URL and a refusal stops the render. Output is deterministic: the PDF identifier is derived from
+the document and the dates come from the contract (``_common.document_date``), never the clock.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import mimetypes
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from ..errors import ContractgenError
+from ..model import Contract
+from . import RenderOptions
+from .html import ASSETS_DIR, document_html, stylesheet_text
+
+
+class FetchRefused(ContractgenError):
+    """The document asked for a resource outside the package's assets (a file, a web address)."""
+
+
+class AssetsOnlyFetcher(URLFetcher):
+    """A WeasyPrint URL fetcher that serves files under one folder and refuses everything else.
+
+    ``fail_on_errors`` makes WeasyPrint stop on a refusal instead of printing without the resource:
+    a contract that silently lost part of itself is worse than no contract.
+    """
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(fail_on_errors=True, allowed_protocols=("file",))
+        self.root = root.resolve()
+
+    def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:  # noqa: ARG002
+        path = asset_path(url, self.root)
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
+
+
+def asset_path(url: str, root: Path) -> Path:
+    """The file a ``file:`` URL names when it lies inside ``root``; ``FetchRefused`` otherwise."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+        raise FetchRefused(f"refused to fetch {url!r}: only the package's own assets may be read")
+    # resolve() follows symlinks and '..', so nothing can point outside the folder.
+    path = Path(unquote(parts.path)).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        raise FetchRefused(f"refused to fetch {url!r}: not a file in {root}")
+    return path
+
+
+@dataclass(frozen=True)
+class Engine:
+    """What every PDF render reuses."""
+
+    font_config: FontConfiguration
+    css: CSS
+    fetcher: AssetsOnlyFetcher
+    base_url: str
+
+
+@functools.cache
+def engine() -> Engine:
+    """The process's WeasyPrint engine, made on the first PDF render."""
+    fetcher = AssetsOnlyFetcher(ASSETS_DIR)
+    base_url = ASSETS_DIR.as_uri() + "/"
+    font_config = FontConfiguration()
+    css = CSS(string=stylesheet_text(), base_url=base_url, url_fetcher=fetcher, font_config=font_config)
+    return Engine(font_config, css, fetcher, base_url)
+
+
+def pdf_identifier(document: str) -> bytes:
+    """A stable PDF file identifier: the same document always gets the same one."""
+    return hashlib.sha256(document.encode("utf-8")).hexdigest()[:32].encode("ascii")
+
+
+def render_pdf(contract: Contract, options: RenderOptions) -> bytes:
+    """The contract (or one annex, or the contract with its annexes) as PDF bytes."""
+    eng = engine()
+    document = document_html(contract, options, inline_css=False)
+    html = HTML(string=document, base_url=eng.base_url, url_fetcher=eng.fetcher)
+    try:
+        pdf = html.write_pdf(
+            stylesheets=[eng.css],
+            font_config=eng.font_config,
+            pdf_identifier=pdf_identifier(document),
+        )
+    except FatalURLFetchingError as exc:
+        cause = exc.__cause__
+        raise FetchRefused(str(cause) if cause is not None else str(exc)) from exc
+    assert isinstance(pdf, bytes)
+    return pdf

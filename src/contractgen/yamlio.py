@@ -1,0 +1,187 @@
+"""Reading YAML the way a user's mistake deserves: every problem with its file, line and column.
+
+Mappings and lists come back as ``YamlMap`` / ``YamlList``, which remember the line of each key and
+item, so later checks can name the line of a field. Duplicate keys, non-UTF-8 bytes, oversized files
+and alias bombs are input errors, never silent surprises.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import InputError, Problem
+
+MAX_FILE_BYTES = 1_000_000
+"""A spec or library file is hand-written text; anything larger is a mistake (or an attack)."""
+MAX_NODES = 200_000
+"""Upper bound on the expanded node count, so anchors and aliases cannot expand without bound."""
+
+
+class YamlMap(dict):
+    """A mapping that knows its own line and the line of each key."""
+
+    line: int = 0
+    key_lines: dict[Any, int]
+
+    def line_of(self, key: Any) -> int:
+        """The line of ``key``, or of the mapping itself when the key is absent."""
+        return self.key_lines.get(key, self.line)
+
+
+class YamlList(list):
+    """A list that knows its own line and the line of each item."""
+
+    line: int = 0
+    item_lines: list[int]
+
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if 0 <= index < len(self.item_lines) else self.line
+
+
+def line_of(container: Any, key: Any) -> int | None:
+    """The line of ``container[key]`` when ``container`` came from ``load_yaml``."""
+    if isinstance(container, (YamlMap, YamlList)):
+        return container.line_of(key)
+    return None
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that builds located containers and reports duplicate keys."""
+
+    def __init__(self, stream: str, display: str, problems: list[Problem]) -> None:
+        super().__init__(stream)
+        self.display = display
+        self.problems = problems
+
+
+def _construct_mapping(loader: _Loader, node: MappingNode) -> YamlMap:
+    loader.flatten_mapping(node)
+    result = YamlMap()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        try:
+            hash(key)
+        except TypeError:
+            loader.problems.append(Problem(loader.display, line, "", "a mapping key must be a plain value"))
+            continue
+        if key in result:
+            loader.problems.append(
+                Problem(loader.display, line, str(key),
+                        f"duplicate key (first given on line {result.key_lines[key]})")
+            )
+            continue
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = line
+    return result
+
+
+def _construct_sequence(loader: _Loader, node: SequenceNode) -> YamlList:
+    result = YamlList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+def _construct_timestamp_as_text(loader: _Loader, node: ScalarNode) -> Any:
+    # Dates stay dates (the composer validates them), but a malformed one is a user error, not a crash.
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:omap", _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
+
+
+def _expanded_size(node: Node, memo: dict[int, int], budget: int) -> int:
+    """Node count with aliases expanded, memoised so the walk itself stays cheap."""
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    memo[key] = budget + 1  # a cycle counts as unbounded
+    size = 1
+    if isinstance(node, SequenceNode):
+        for child in node.value:
+            size += _expanded_size(child, memo, budget)
+            if size > budget:
+                break
+    elif isinstance(node, MappingNode):
+        for k, v in node.value:
+            size += _expanded_size(k, memo, budget) + _expanded_size(v, memo, budget)
+            if size > budget:
+                break
+    memo[key] = size
+    return size
+
+
+def decode(data: bytes, display: str) -> str:
+    """UTF-8 text without a BOM and with Unix line ends, or an input error naming the bad line."""
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError([Problem(display, None, "",
+                                  f"file is too large ({len(data):,} bytes; the limit is {MAX_FILE_BYTES:,})")])
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError([Problem(display, line, "",
+                                  "file is not UTF-8 text; save it as UTF-8 (without GBK or other encodings)")]) from None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_yaml(text: str, display: str, *, allow_empty: bool = False) -> Any:
+    """Parse YAML text; raise ``InputError`` with every problem found."""
+    if not text.strip():
+        if allow_empty:
+            return None
+        raise InputError([Problem(display, None, "", "file is empty")])
+    problems: list[Problem] = []
+    loader = _Loader(text, display, problems)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            if allow_empty:
+                return None
+            raise InputError([Problem(display, None, "", "file is empty")])
+        if _expanded_size(node, {}, MAX_NODES) > MAX_NODES:
+            raise InputError([Problem(display, node.start_mark.line + 1, "",
+                                      "anchors and aliases expand to too large a document")])
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        reason = exc.problem or exc.context or "invalid YAML"
+        raise InputError([Problem(display, mark.line + 1 if mark else None, "",
+                                  f"YAML syntax error: {reason}",
+                                  column=mark.column + 1 if mark else None)]) from None
+    except yaml.YAMLError as exc:
+        raise InputError([Problem(display, None, "", f"YAML error: {exc}")]) from None
+    except RecursionError:
+        raise InputError([Problem(display, None, "", "YAML is nested too deeply")]) from None
+    finally:
+        loader.dispose()
+    if problems:
+        raise InputError(problems)
+    return data
+
+
+def load_yaml(path: Path, display: str | None = None, *, allow_empty: bool = False) -> Any:
+    """Read and parse one YAML file; ``display`` is how the path appears in messages."""
+    display = display or str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError([Problem(display, None, "", "file not found")]) from None
+    except IsADirectoryError:
+        raise InputError([Problem(display, None, "", "is a folder, not a file")]) from None
+    except OSError as exc:
+        raise InputError([Problem(display, None, "", f"cannot read file: {exc.strerror}")]) from None
+    return parse_yaml(decode(data, display), display, allow_empty=allow_empty)
