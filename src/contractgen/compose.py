@@ -142,11 +142,10 @@ def _id_list(ctx: _Ctx, key: str) -> list[tuple[str, int | None]]:
 def _read_options(ctx: _Ctx, industry: str) -> _Options:
     library = ctx.library
     offered = {i: n for i, n in library.node.items() if library.offered(n, industry)}
+    optional = {n.id for n in library.includable(industry)}
     include, exclude = set(), set()
     for ident, line in _id_list(ctx, "include"):
-        node = offered.get(ident)
-        if node is None or node.kind != "optional":
-            optional = [i for i, n in offered.items() if n.kind == "optional"]
+        if ident not in optional:
             why = "is not an optional clause of this industry" if ident in library.node else "unknown optional clause"
             ctx.problems.append(Problem(ctx.spec.path, line, "include", f"{why} {ident!r}{did_you_mean(ident, optional)}"))
         else:
@@ -180,10 +179,11 @@ def _read_options(ctx: _Ctx, industry: str) -> _Options:
     return _Options(frozenset(include), frozenset(exclude), choose)
 
 
-def _wanted(node: ArticleDef | ClauseDef, options: _Options) -> bool:
+def _wanted(node: ArticleDef | ClauseDef, options: _Options, parent: ArticleDef | None = None) -> bool:
     if node.id in options.exclude:
         return False
-    if node.kind == "optional" and node.id not in options.include:
+    # The clauses of an optional article come with it; only the article itself needs including.
+    if node.kind == "optional" and node.id not in options.include and not (parent and parent.kind == "optional"):
         return False
     return not (node.group and options.choose.get(node.group) != node.choice)
 
@@ -193,7 +193,7 @@ def _select(ctx: _Ctx, industry: str, options: _Options) -> list[ArticleDef]:
     for article in ctx.library.articles_for(industry):
         if not _wanted(article, options):
             continue
-        clauses = tuple(c for c in article.clauses if _wanted(c, options))
+        clauses = tuple(c for c in article.clauses if _wanted(c, options, article))
         selected.append(_with_clauses(article, clauses))
     return selected
 

@@ -232,6 +232,17 @@ class Library:
                 used |= annex.uses
         return tuple(v for v in self.variables if v.name in used)
 
+    def includable(self, industry: str) -> tuple[ArticleDef | ClauseDef, ...]:
+        """What a spec may ``include``: optional articles, and optional clauses of other articles
+        (the clauses of an optional article come with it)."""
+        found: list[ArticleDef | ClauseDef] = []
+        for article in self.articles_for(industry):
+            if article.kind == "optional":
+                found.append(article)
+            else:
+                found += [c for c in article.clauses if c.kind == "optional"]
+        return tuple(found)
+
     def alternatives(self, industry: str | None = None) -> dict[str, tuple[ArticleDef | ClauseDef, ...]]:
         """Alternative groups: group name → its alternatives, in library order."""
         groups: dict[str, list[ArticleDef | ClauseDef]] = {}

@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import Problem, SpecError
-from .library import Library, Variable
+from .library import ArticleDef, ClauseDef, Library, Variable
 from .yamlio import YamlMap, decode, parse_yaml
 
 SPEC_KEYS = ("industry", "contract_no", "title", "sign_date", "sign_place", "parties", "values", "include",
              "exclude", "choose", "annexes")
 PARTY_KEYS = ("type", "name", "credit_code", "id_number", "address", "representative", "contact", "phone", "email")
 PARTY_ROLES = ("customer", "provider")
+EMPTY = '""'
 
 
 @dataclass(frozen=True)
@@ -92,10 +94,10 @@ def starter_spec(library: Library, industry: str, *, example: bool) -> str:
         f"# {ind.title}：合同规格（contractgen spec）",
         f"# 由 contractgen init {industry}{' --example' if example else ''} 生成。构建：contractgen build 本文件 -o 输出目录",
         f"industry: {industry}",
-        f"contract_no: {_q(_example_no(industry)) if example else '\"\"'}   # 合同编号（可选）",
+        f"contract_no: {_q(_example_no(industry)) if example else EMPTY}   # 合同编号（可选）",
         f"title: {_q(ind.title)}   # 合同标题（可选，默认为行业标题）",
-        f"sign_date: {'2026-12-01' if example else '\"\"'}   # 签订日期（YYYY-MM-DD；草稿可不填）",
-        f"sign_place: {_q('上海市浦东新区') if example else '\"\"'}   # 签订地点（可选）",
+        f"sign_date: {'2026-12-01' if example else EMPTY}   # 签订日期（YYYY-MM-DD；草稿可不填）",
+        f"sign_place: {_q('上海市浦东新区') if example else EMPTY}   # 签订地点（可选）",
         "parties:",
         f"  customer:   # 甲方（{ind.customer_role}）",
     ]
@@ -107,20 +109,28 @@ def starter_spec(library: Library, industry: str, *, example: bool) -> str:
     lines.append("values:   # 合同空白处的取值")
     for variable in variables:
         lines += _variable_lines(variable, example)
-    optional = [n for n in library.node.values() if n.kind == "optional" and library.offered(n, industry)]
+    optional = library.includable(industry)
     lines.append("include: []   # 可选条款，按需加入：" if not optional else "include:   # 可选条款，按需加入（删除行首 # 即启用）：")
     for node in optional:
-        lines.append(f"  # - {node.id}   # {node.title}")
+        lines.append(f"  # - {node.id}   # {_describe(node)}")
     excludable = [n for n in library.node.values() if n.excludable and library.offered(n, industry)]
-    lines.append("exclude: []   # 可删除的条款：" + "、".join(f"{n.id}（{n.title}）" for n in excludable))
+    lines.append("exclude: []   # 可删除的条款：" + "、".join(f"{n.id}（{_describe(n)}）" for n in excludable))
     groups = library.alternatives(industry)
     lines.append("choose:   # 备选条款（每组选一项）" if groups else "choose: {}")
     for group, alternatives in groups.items():
         default = next((n.choice for n in alternatives if n.default), alternatives[0].choice)
-        options = "、".join(f"{n.choice}（{n.title or group}）" for n in alternatives)
+        options = "、".join(n.choice for n in alternatives)
         lines.append(f"  {group}: {default}   # 可选：{options}")
     lines.append(f"annexes: [{', '.join(ind.annexes)}]   # 附件（默认为行业附件）")
     return "\n".join(lines) + "\n"
+
+
+def _describe(node: ArticleDef | ClauseDef) -> str:
+    """A clause's title, or the start of its text when it has none."""
+    if node.title:
+        return node.title
+    text = re.sub(r"{[{%].*?[%}]}", "……", node.text or "".join(getattr(node, "items", ())))
+    return text[:24] + ("……" if len(text) > 24 else "")
 
 
 def _party_lines(values: dict[str, str], kind: str) -> list[str]:
@@ -128,7 +138,7 @@ def _party_lines(values: dict[str, str], kind: str) -> list[str]:
               "representative": "法定代表人", "phone": "联系电话", "email": "电子邮箱"}
     lines = [f"    type: {kind}"]
     for key, value in values.items():
-        lines.append(f"    {key}: {_q(value) if value else '\"\"'}   # {labels.get(key, key)}")
+        lines.append(f"    {key}: {_q(value) if value else EMPTY}   # {labels.get(key, key)}")
     return lines
 
 
