@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
 from . import formats, templates
 from .errors import Problem, SpecError
-from .library import AnnexDef, ArticleDef, ClauseDef, Library, Variable, _number, did_you_mean, value_problem
+from .library import AnnexDef, ArticleDef, ClauseDef, Library, Variable, as_number, did_you_mean, value_problem
 from .model import Annex, Article, Clause, Contract, LibraryInfo, Paragraph, Party, Run, Section
 from .spec import PARTY_KEYS, PARTY_ROLES, SPEC_KEYS, Spec
 from .yamlio import YamlMap, line_of
@@ -103,7 +103,7 @@ def compose(spec: Spec, library: Library, *, draft: bool = False) -> Contract:
     annex_numbers = [(formats.annex_number(i), a) for i, a in enumerate(annex_defs, 1)]
     composed_articles = tuple(_article(ctx, a, i, builtins, annex_numbers) for i, a in enumerate(articles, 1))
     annexes = tuple(_annex(ctx, a, number, builtins) for number, a in annex_numbers)
-    preamble = _paragraphs(ctx, library.recital, builtins)
+    preamble = _paragraphs(ctx, library.recital, builtins, where=None)
     return Contract(
         title=meta["title"] or industry.title, industry=industry.id, industry_name=industry.name,
         contract_no=meta["contract_no"], sign_date=meta["sign_date"], sign_place=meta["sign_place"],
@@ -199,8 +199,6 @@ def _select(ctx: _Ctx, industry: str, options: _Options) -> list[ArticleDef]:
 
 
 def _with_clauses(article: ArticleDef, clauses: tuple[ClauseDef, ...]) -> ArticleDef:
-    from dataclasses import replace
-
     return replace(article, clauses=clauses)
 
 
@@ -327,9 +325,10 @@ def _party(ctx: _Ctx, parties: Any, role: str, designation: str, label: str, def
             continue
         fields[key] = clean_value(str(value))
     required = ["name", "credit_code", "address", "representative"] if kind == "organization" else ["name"]
+    who = "an organization" if kind == "organization" else "a person"
     for key in required:
         if key not in fields and not ctx.draft:
-            ctx.problem(data, key, f"{where}.{key}", f"is required for {'an organization' if kind == 'organization' else 'a person'}")
+            ctx.problem(data, key, f"{where}.{key}", f"is required for {who}")
     if kind == "person" and not ({"id_number", "phone"} & fields.keys()) and not ctx.draft:
         ctx.problem(data, "name", where, "a person needs an id_number or a phone")
     checks = {"credit_code": formats.credit_code_problem, "id_number": formats.id_number_problem,
@@ -433,7 +432,7 @@ def _item_number(ctx: _Ctx, i: int) -> str:
     return f"{i}." if ctx.library.numbering == "chinese" else f"（{i}）"
 
 
-def _items(ctx: _Ctx, items: Iterable[str], builtins: dict[str, str], where: Any = None) -> tuple[Paragraph, ...]:
+def _items(ctx: _Ctx, items: Iterable[str], builtins: dict[str, str], where: Any) -> tuple[Paragraph, ...]:
     out = []
     for i, item in enumerate(items, 1):
         for j, para in enumerate(_paragraphs(ctx, item, builtins, where=where)):
@@ -441,7 +440,7 @@ def _items(ctx: _Ctx, items: Iterable[str], builtins: dict[str, str], where: Any
     return tuple(out)
 
 
-def _paragraphs(ctx: _Ctx, source: str, builtins: dict[str, str], where: Any = None) -> tuple[Paragraph, ...]:
+def _paragraphs(ctx: _Ctx, source: str, builtins: dict[str, str], where: Any) -> tuple[Paragraph, ...]:
     if not source:
         return ()
     marks: list[Run] = ctx.runs
@@ -456,12 +455,9 @@ def _paragraphs(ctx: _Ctx, source: str, builtins: dict[str, str], where: Any = N
     try:
         text = templates.compiled(source).render(context)
     except _MissingRef as exc:
-        loc = getattr(where, "loc", None)
-        raise SpecError([Problem(ctx.spec.path, None, "",
-                                 f"clause {getattr(where, 'id', '?')!r} ({loc.path}:{loc.line}) refers to "
-                                 f"{exc.args[0]!r}, which this contract leaves out; include it or "
-                                 "exclude the referring clause too" if loc else f"missing reference {exc.args[0]!r}")]) \
-            from None
+        who = f"{where.id!r} ({where.loc.path}:{where.loc.line})" if where else "the recital"
+        raise SpecError([Problem(ctx.spec.path, None, "", f"{who} refers to {exc.args[0]!r}, which this contract "
+                                 "leaves out; include it, or leave out the clause that refers to it")]) from None
     paragraphs = []
     for block in re.split(r"\n\s*\n", text.strip()):
         block = re.sub(r"\s*\n\s*", "", block.strip())
@@ -509,7 +505,7 @@ def format_value(variable: Variable, value: Any) -> str:
     """A value written the way a Chinese contract writes it."""
     vtype = variable.type
     if vtype == "int":
-        number = int(_number(value, integer=True))  # type: ignore[arg-type]
+        number = int(as_number(value, integer=True))  # type: ignore[arg-type]
         return formats.chinese_count(number) if variable.format == "chinese" else str(number)
     if vtype == "money":
         return formats.format_money(Decimal(_raw(value).replace(",", "")))

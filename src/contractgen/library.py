@@ -846,7 +846,7 @@ def value_problem(variable: Variable, value: Any) -> str | None:
     if vtype == "bool":
         return None if isinstance(value, bool) else f"must be true or false, got {_shown(value)}"
     if vtype in ("int", "decimal", "money"):
-        number = _number(value, integer=vtype == "int")
+        number = as_number(value, integer=vtype == "int")
         wanted = {"int": "an integer", "decimal": "a number", "money": "an amount of money"}[vtype]
         if number is None or (vtype == "money" and number.as_tuple().exponent < -2):  # type: ignore[operator]
             return f"must be {wanted}{_range_text(variable)}, got {_shown(value)}"
@@ -873,7 +873,8 @@ def value_problem(variable: Variable, value: Any) -> str | None:
     return None
 
 
-def _number(value: Any, *, integer: bool) -> Decimal | None:
+def as_number(value: Any, *, integer: bool) -> Decimal | None:
+    """``value`` as a number (an integer when ``integer``), or ``None`` when it is not one."""
     if isinstance(value, bool):
         return None
     if integer:

@@ -110,7 +110,7 @@ def starter_spec(library: Library, industry: str, *, example: bool) -> str:
     for variable in variables:
         lines += _variable_lines(variable, example)
     optional = library.includable(industry)
-    lines.append("include: []   # 可选条款，按需加入：" if not optional else "include:   # 可选条款，按需加入（删除行首 # 即启用）：")
+    lines.append("include:   # 可选条款，按需加入（删除行首 # 即启用）：" if optional else "include: []")
     for node in optional:
         lines.append(f"  # - {node.id}   # {_describe(node)}")
     excludable = [n for n in library.node.values() if n.excludable and library.offered(n, industry)]
