@@ -13,10 +13,12 @@ How a document is made:
    The Jinja variables are given opaque placeholders, never contract text: user text is never seen
    by Jinja (nor by docxtpl's treatment of ``\\n``, ``\\t``, ``\\f`` in rendered values, which would add
    paragraphs and page breaks).
-2. **The contract** — per render the skeleton's XML parts are parsed, the placeholders replaced by
-   the (cleaned) values, and the body appended as paragraphs and tables that refer to the template's
-   styles by id. Text is set as element text, so ``&``, ``<``, ``{{ }}`` stay literal; line breaks in
-   a value become line breaks inside its run, tabs become spaces, XML-illegal characters are dropped.
+2. **The contract** — per render the skeleton's header and document are parsed and the placeholders
+   replaced by the values (as element text); the body — paragraphs and tables that refer to the
+   template's styles by id, no direct formatting — is written as WordprocessingML with every text
+   escaped, and goes in before the final section properties. ``&``, ``<``, ``{{ }}`` stay literal;
+   line breaks in a value become line breaks inside its run (never paragraphs or page breaks), tabs
+   become spaces, XML-illegal characters are dropped.
 3. **The package** — written with a fixed member order and fixed timestamps, and core properties
    taken from the contract, so the same contract always gives the same bytes.
 
@@ -48,7 +50,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import UsageError
-from ..model import Annex, Contract, Form, Paragraph, Party, Run
+from ..model import Annex, Clause, Contract, Form, Paragraph, Party, Run
 from . import RenderOptions
 from ._common import document_date, find_annex, signature_rows
 
@@ -62,6 +64,7 @@ STYLE_NAMES: dict[str, tuple[str, str]] = {
     "party": ("paragraph", "Party"),
     "party_detail": ("paragraph", "Party Detail"),
     "body": ("paragraph", "Body Text"),
+    "preamble": ("paragraph", "Preamble"),
     "heading": ("paragraph", "Heading 1"),
     "section": ("paragraph", "Heading 2"),
     "clause": ("paragraph", "Clause"),
@@ -72,6 +75,7 @@ STYLE_NAMES: dict[str, tuple[str, str]] = {
     "cell": ("paragraph", "Table Text"),
     "cell_center": ("paragraph", "Table Center"),
     "cell_header": ("paragraph", "Table Header"),
+    "cell_group": ("paragraph", "Table Group"),
     "clause_title": ("character", "Clause Title"),
     "value": ("character", "Filled Value"),
     "blank": ("character", "Blank Field"),
@@ -87,24 +91,15 @@ BLANK_LINE = "＿＿＿＿＿＿"
 BLANK_SIGN_DATE = "＿＿＿＿年＿＿月＿＿日"
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
-_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _OFFICE_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 _CORE_PROPS = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
-_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
 def _w(tag: str) -> str:
     return f"{{{_W}}}{tag}"
 
 
-_P, _PPR, _PSTYLE, _R, _RPR, _RSTYLE, _T, _BR = map(_w, ("p", "pPr", "pStyle", "r", "rPr", "rStyle", "t", "br"))
-_TBL, _TBLPR, _TBLSTYLE, _TBLW, _TBLLAYOUT, _TBLLOOK, _TBLGRID, _GRIDCOL = map(
-    _w, ("tbl", "tblPr", "tblStyle", "tblW", "tblLayout", "tblLook", "tblGrid", "gridCol"))
-_TR, _TRPR, _CANTSPLIT, _TBLHEADER, _TRHEIGHT, _TC, _TCPR, _TCW, _GRIDSPAN, _VMERGE, _VALIGN = map(
-    _w, ("tr", "trPr", "cantSplit", "tblHeader", "trHeight", "tc", "tcPr", "tcW", "gridSpan", "vMerge",
-         "vAlign"))
-_VAL, _TYPE, _WIDTH, _HRULE = _w("val"), _w("type"), _w("w"), _w("hRule")
+_T, _VAL, _TYPE, _WIDTH = _w("t"), _w("val"), _w("type"), _w("w")
 
 # Placeholders docxtpl writes for the skeleton's variables: private-use characters that no Jinja
 # filter, no XML escaping and no docxtpl post-processing touches.
@@ -115,22 +110,23 @@ SKELETON_VARIABLES = ("title", "contract_no", "sign_place", "sign_date", "indust
 
 # XML 1.0 forbids most C0 controls, lone surrogates and U+FFFE/U+FFFF; lxml refuses them.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_LINE_BREAKS = re.compile("\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-_TABS = re.compile("[\t\x1f]")
+# Form feeds and vertical tabs are XML-illegal too, but a user meant them as breaks.
+_LINE_BREAKS = re.compile("\r\n|[\n\r\x0b\x0c\x85\u2028\u2029]")
 
 
 def _inline(text: str) -> str:
-    """One line of printable text: breaks and tabs become spaces, illegal characters go."""
+    """One line of text: line breaks and tabs become spaces, XML-illegal characters are dropped."""
     if text.isprintable():
         return text
-    return _ILLEGAL.sub("", _TABS.sub(" ", _LINE_BREAKS.sub(" ", text)))
+    return _ILLEGAL.sub("", _LINE_BREAKS.sub(" ", text).replace("\t", " "))
 
 
 def _lines(text: str) -> list[str]:
-    """The text's lines (a value may span lines; they become line breaks, never paragraphs)."""
+    """The text's lines: a value may span lines, which become line breaks inside its run (never
+    paragraphs or page breaks); tabs become spaces, XML-illegal characters are dropped."""
     if text.isprintable():
         return [text]
-    return [_ILLEGAL.sub("", _TABS.sub(" ", line)) for line in _LINE_BREAKS.split(text)]
+    return [_ILLEGAL.sub("", line.replace("\t", " ")) for line in _LINE_BREAKS.split(text)]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -182,8 +178,8 @@ def _skeleton(data: bytes, draft: bool, source: str) -> _Skeleton:
     template = DocxTemplate(io.BytesIO(data))
     try:
         document = template.get_docx()
-    except (PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError) as exc:
-        raise UsageError(f"reference DOCX {source} is not a Word document: {exc}") from None
+    except (PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError):
+        raise UsageError(f"reference DOCX {source} is not a Word document{_why_not_docx(data)}") from None
     styles = _resolve_styles(document.styles.element, source)
     text_width = _text_width(document.element.body)
 
@@ -193,6 +189,9 @@ def _skeleton(data: bytes, draft: bool, source: str) -> _Skeleton:
         template.render(context, jinja_env=Environment(autoescape=True))
     except TemplateError as exc:
         raise UsageError(f"reference DOCX {source}: template error: {exc}") from None
+    except (KeyError, ValueError, etree.XMLSyntaxError) as exc:
+        # docxtpl works on the XML text and expects the usual ``w:`` prefix Word writes.
+        raise UsageError(f"reference DOCX {source} cannot be used as a template: {exc!r}") from None
     out = io.BytesIO()
     template.save(out)
 
@@ -202,6 +201,20 @@ def _skeleton(data: bytes, draft: bool, source: str) -> _Skeleton:
     rels = etree.fromstring(by_name["_rels/.rels"])
     targets = {rel.get("Type"): rel.get("Target", "").lstrip("/") for rel in rels}
     return _Skeleton(members, targets[_OFFICE_DOC], targets.get(_CORE_PROPS), styles, text_width)
+
+
+def _why_not_docx(data: bytes) -> str:
+    """A hint for a zip that python-docx refuses: a Word template (.dotx) is the likely mistake."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            types = package.read("[Content_Types].xml")
+    except (KeyError, zipfile.BadZipFile):
+        return " (no [Content_Types].xml: not an Office Open XML package)"
+    if b"wordprocessingml.template.main+xml" in types:
+        return " but a Word template (.dotx); open it in Word and save it as a .docx document"
+    if b"wordprocessingml.document.main+xml" not in types:
+        return " (no WordprocessingML main document in the package)"
+    return " (its main document part could not be read)"
 
 
 def _resolve_styles(styles_el: etree._Element, source: str) -> dict[str, str]:
@@ -244,107 +257,95 @@ def _text_width(body: etree._Element) -> int:
 
 
 # --------------------------------------------------------------------------------------------------
-# Building blocks: paragraphs, runs, tables
+# Building blocks. The body is written as WordprocessingML text, escaped here once per run, and
+# spliced into the skeleton's serialized document: lxml builds elements about twenty times slower
+# than joining strings, and the body is nearly all of a render's work.
 
 
-def _paragraph(parent: etree._Element, style_id: str) -> etree._Element:
-    p = etree.SubElement(parent, _P)
-    etree.SubElement(etree.SubElement(p, _PPR), _PSTYLE, {_VAL: style_id})
-    return p
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _run(p: etree._Element, text: str, style_id: str | None = None) -> None:
-    r = etree.SubElement(p, _R)
-    if style_id:
-        etree.SubElement(etree.SubElement(r, _RPR), _RSTYLE, {_VAL: style_id})
-    for i, line in enumerate(_lines(text)):
-        if i:
-            etree.SubElement(r, _BR)
-        if line:
-            t = etree.SubElement(r, _T, {_XML_SPACE: "preserve"})
-            t.text = line
+def _attr(text: str) -> str:
+    return _esc(text).replace('"', "&quot;")
 
 
-class _Body:
-    """Appends the contract's paragraphs and tables to one body, in the template's styles."""
+def _run(text: str, style_id: str = "") -> str:
+    """One run; ``style_id`` is a character style id, already attribute-escaped."""
+    rpr = f'<w:rPr><w:rStyle w:val="{style_id}"/></w:rPr>' if style_id else ""
+    texts = "<w:br/>".join(f'<w:t xml:space="preserve">{_esc(line)}</w:t>' if line else ""
+                           for line in _lines(text))
+    return f"<w:r>{rpr}{texts}</w:r>"
 
-    def __init__(self, body: etree._Element, styles: dict[str, str], text_width: int) -> None:
-        self.body = body
-        self.s = styles
+
+class _Writer:
+    """Appends the contract's paragraphs and tables, in the template's styles, to ``out``."""
+
+    def __init__(self, styles: dict[str, str], text_width: int) -> None:
+        self.s = {key: _attr(style_id) for key, style_id in styles.items()}
         self.width = text_width
+        self.out: list[str] = []
 
     # Paragraphs ------------------------------------------------------------------------------
-    def para(self, style: str, parent: etree._Element | None = None) -> etree._Element:
-        return _paragraph(self.body if parent is None else parent, self.s[style])
+    def para(self, style: str, content: str = "") -> str:
+        return f'<w:p><w:pPr><w:pStyle w:val="{self.s[style]}"/></w:pPr>{content}</w:p>'
 
-    def runs(self, p: etree._Element, runs: Iterable[Run]) -> None:
+    def add(self, style: str, content: str = "") -> None:
+        self.out.append(self.para(style, content))
+
+    def runs(self, runs: Iterable[Run]) -> str:
+        parts = []
         for run in runs:
             if run.kind == "value":
-                _run(p, run.text, self.s["value"])
+                parts.append(_run(run.text, self.s["value"]))
             elif run.kind == "blank":
-                _run(p, run.text or f"＿＿＿＿（{run.raw or run.var or ''}）", self.s["blank"])
+                parts.append(_run(run.text or f"＿＿＿＿（{run.raw or run.var or ''}）", self.s["blank"]))
             else:
-                _run(p, run.text)
+                parts.append(_run(run.text))
+        return "".join(parts)
 
-    def text_paragraph(self, paragraph: Paragraph, style: str = "body",
-                       parent: etree._Element | None = None) -> None:
+    def text_paragraph(self, paragraph: Paragraph, style: str = "body") -> str:
         if paragraph.number:
-            p = self.para("item", parent)
-            _run(p, paragraph.number + _number_gap(paragraph.number))
-        else:
-            p = self.para(style, parent)
-        self.runs(p, paragraph.runs)
+            number = _run(paragraph.number + _number_gap(paragraph.number))
+            return self.para("item", number + self.runs(paragraph.runs))
+        return self.para(style, self.runs(paragraph.runs))
 
     # Tables ----------------------------------------------------------------------------------
-    def table(self, style: str, widths: list[int]) -> etree._Element:
-        tbl = etree.SubElement(self.body, _TBL)
-        pr = etree.SubElement(tbl, _TBLPR)
-        etree.SubElement(pr, _TBLSTYLE, {_VAL: self.s[style]})
-        etree.SubElement(pr, _TBLW, {_WIDTH: str(sum(widths)), _TYPE: "dxa"})
-        etree.SubElement(pr, _TBLLAYOUT, {_TYPE: "fixed"})
-        etree.SubElement(pr, _TBLLOOK, {_VAL: "0000", _w("firstRow"): "0", _w("lastRow"): "0",
-                                        _w("firstColumn"): "0", _w("lastColumn"): "0",
-                                        _w("noHBand"): "1", _w("noVBand"): "1"})
-        grid = etree.SubElement(tbl, _TBLGRID)
-        for width in widths:
-            etree.SubElement(grid, _GRIDCOL, {_WIDTH: str(width)})
-        return tbl
+    def table(self, style: str, widths: list[int], rows: Iterable[str]) -> None:
+        grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+        self.out.append(
+            f'<w:tbl><w:tblPr><w:tblStyle w:val="{self.s[style]}"/><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
+            '<w:tblLayout w:type="fixed"/><w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" '
+            'w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
+            f'<w:tblGrid>{grid}</w:tblGrid>{"".join(rows)}</w:tbl>')
 
     @staticmethod
-    def row(tbl: etree._Element, *, header: bool = False, min_height: int = 0) -> etree._Element:
-        tr = etree.SubElement(tbl, _TR)
-        pr = etree.SubElement(tr, _TRPR)
+    def row(cells: Iterable[str], *, header: bool = False, min_height: int = 0) -> str:
         # A row never breaks across pages; a header row repeats on every page the table spans.
-        etree.SubElement(pr, _CANTSPLIT)
-        if min_height:
-            etree.SubElement(pr, _TRHEIGHT, {_VAL: str(min_height), _HRULE: "atLeast"})
-        if header:
-            etree.SubElement(pr, _TBLHEADER)
-        return tr
+        height = f'<w:trHeight w:val="{min_height}" w:hRule="atLeast"/>' if min_height else ""
+        repeat = "<w:tblHeader/>" if header else ""
+        return f'<w:tr><w:trPr><w:cantSplit/>{height}{repeat}</w:trPr>{"".join(cells)}</w:tr>'
 
     @staticmethod
-    def cell(tr: etree._Element, width: int, *, span: int = 1, merge: str | None = None,
-             center: bool = False) -> etree._Element:
-        tc = etree.SubElement(tr, _TC)
-        pr = etree.SubElement(tc, _TCPR)
-        etree.SubElement(pr, _TCW, {_WIDTH: str(width), _TYPE: "dxa"})
+    def cell(width: int, paragraphs: str, *, span: int = 1, merge: str | None = None,
+             center: bool = False) -> str:
+        pr = f'<w:tcW w:w="{width}" w:type="dxa"/>'
         if span > 1:
-            etree.SubElement(pr, _GRIDSPAN, {_VAL: str(span)})
+            pr += f'<w:gridSpan w:val="{span}"/>'
         if merge is not None:
-            etree.SubElement(pr, _VMERGE, {_VAL: merge} if merge else {})
+            pr += f'<w:vMerge w:val="{merge}"/>' if merge else "<w:vMerge/>"
         if center:
-            etree.SubElement(pr, _VALIGN, {_VAL: "center"})
-        return tc
+            pr += '<w:vAlign w:val="center"/>'
+        return f"<w:tc><w:tcPr>{pr}</w:tcPr>{paragraphs}</w:tc>"
 
-    def text_cell(self, tr: etree._Element, width: int, text: str, style: str = "cell", *, span: int = 1,
-                  merge: str | None = None, center: bool = False) -> None:
-        p = self.para(style, self.cell(tr, width, span=span, merge=merge, center=center))
-        if text:
-            _run(p, text)
+    def text_cell(self, width: int, text: str, style: str = "cell", *, span: int = 1,
+                  merge: str | None = None, center: bool = False) -> str:
+        content = self.para(style, _run(text) if text else "")
+        return self.cell(width, content, span=span, merge=merge, center=center)
 
     def spacer(self) -> None:
         """An empty paragraph: Word joins two tables that touch into one."""
-        self.para("cell")
+        self.add("cell")
 
 
 def _number_gap(number: str) -> str:
@@ -360,121 +361,139 @@ def _number_gap(number: str) -> str:
 # The contract
 
 
-def _parties(b: _Body, parties: tuple[Party, ...]) -> None:
+def _parties(b: _Writer, parties: tuple[Party, ...]) -> None:
     for party in parties:
-        p = b.para("party")
         label = f"{party.designation}（{party.label}）：" if party.label else f"{party.designation}："
-        _run(p, label)
-        b.runs(p, (party.name,))
+        b.add("party", _run(label) + b.runs((party.name,)))
         for name, run in party.details:
-            p = b.para("party_detail")
-            _run(p, f"{name}：")
-            b.runs(p, (run,))
+            b.add("party_detail", _run(f"{name}：") + b.runs((run,)))
 
 
-def _articles(b: _Body, contract: Contract) -> None:
+def _articles(b: _Writer, contract: Contract) -> None:
     for article in contract.articles:
-        _run(b.para("heading"), _inline(article.heading))
+        b.add("heading", _run(_inline(article.heading)))
         for paragraph in article.paragraphs:
-            b.text_paragraph(paragraph)
+            b.out.append(b.text_paragraph(paragraph))
         for clause in article.clauses:
-            paragraphs = clause.paragraphs
-            p = b.para("clause")
-            head = clause.number + _number_gap(clause.number) if clause.number else ""
-            if clause.title:
-                _run(p, head)
-                _run(p, clause.title, b.s["clause_title"])
-                head = "　"
-            if paragraphs and not paragraphs[0].number:
-                # The clause's first paragraph follows its number and title on the same line.
-                _run(p, head)
-                b.runs(p, paragraphs[0].runs)
-                paragraphs = paragraphs[1:]
-            elif not clause.title:
-                _run(p, clause.number)
-            for paragraph in paragraphs:
-                b.text_paragraph(paragraph, "clause")
+            b.out.append(_clause_head(b, clause))
+            rest = clause.paragraphs[1:] if _runs_on(clause) else clause.paragraphs
+            for paragraph in rest:
+                b.out.append(b.text_paragraph(paragraph, "clause"))
 
 
-def _signatures(b: _Body, contract: Contract) -> None:
+def _runs_on(clause: Clause) -> bool:
+    """Whether the clause's first paragraph follows its number and title on the same line."""
+    return bool(clause.paragraphs) and not clause.paragraphs[0].number
+
+
+def _clause_head(b: _Writer, clause: Clause) -> str:
+    """``2.1　评价方式　text…``: the number, the title (a character style), the first paragraph."""
+    gap = _number_gap(clause.number) if clause.number else ""
+    parts = []
+    if clause.title:
+        parts += [_run(clause.number + gap), _run(clause.title, b.s["clause_title"])]
+        gap = "　"
+    if _runs_on(clause):
+        parts += [_run(gap if clause.title else clause.number + gap), b.runs(clause.paragraphs[0].runs)]
+    elif not clause.title:
+        parts.append(_run(clause.number))
+    return b.para("clause", "".join(parts))
+
+
+def _signatures(b: _Writer, contract: Contract) -> None:
     rows = signature_rows(contract)
     if not rows:
         return
-    columns = len(rows[0])
-    widths = _split(b.width, [1] * columns)
-    tbl = b.table("signature_table", widths)
+    widths = _split(b.width, [1] * len(rows[0]))
+    table_rows = []
     for row in rows:
-        tr = b.row(tbl)
+        cells = []
         for width, line in zip(widths, row, strict=True):
-            p = b.para("signature", b.cell(tr, width))
+            content = ""
             if line is not None:
-                _run(p, f"{line.label}：")
+                content = _run(f"{line.label}：")
                 if line.value:
-                    _run(p, line.value, b.s["value"] if line.label.endswith("章）") else None)
+                    # A party's name that would wrap after the label starts a line of its own.
+                    if len(line.label) + 1 + len(line.value) > width // 240:
+                        content += "<w:r><w:br/></w:r>"
+                    content += _run(line.value)
+            cells.append(b.cell(width, b.para("signature", content)))
+        table_rows.append(b.row(cells))
+    b.table("signature_table", widths, table_rows)
 
 
-def _annex(b: _Body, annex: Annex) -> None:
-    _run(b.para("annex"), _inline(annex.heading))
+def _annex(b: _Writer, annex: Annex) -> None:
+    b.add("annex", _run(_inline(annex.heading)))
     for paragraph in annex.intro:
-        b.text_paragraph(paragraph)
+        b.out.append(b.text_paragraph(paragraph))
     for section in annex.sections:
-        _run(b.para("section"), _inline(section.heading))
+        b.add("section", _run(_inline(section.heading)))
         for paragraph in section.paragraphs:
-            b.text_paragraph(paragraph)
+            b.out.append(b.text_paragraph(paragraph))
     if annex.form is not None:
         _form(b, annex.form)
 
 
-def _form(b: _Body, form: Form) -> None:
+def _form(b: _Writer, form: Form) -> None:
     """An evaluation form as tables: header fields, ratings with a ☐ per level, comments, signatures."""
     if form.fields:
-        widths = _split(b.width, [2, 3, 2, 3])
-        tbl = b.table("form_table", widths)
+        # Two label/blank pairs a row; the labels as wide as the longest needs, up to a quarter.
+        label = min(max(len(f) for f in form.fields) * 210 + 200, b.width // 4)
+        widths = [label, b.width // 2 - label, label, b.width - b.width // 2 - label]
+        rows = []
         for i in range(0, len(form.fields), 2):
             pair = form.fields[i:i + 2]
-            tr = b.row(tbl, min_height=480)
-            b.text_cell(tr, widths[0], pair[0], "cell_header", center=True)
+            cells = [b.text_cell(widths[0], pair[0], "cell_center", center=True)]
             if len(pair) == 2:
-                b.text_cell(tr, widths[1], "", center=True)
-                b.text_cell(tr, widths[2], pair[1], "cell_header", center=True)
-                b.text_cell(tr, widths[3], "", center=True)
+                cells += [b.text_cell(widths[1], "", center=True),
+                          b.text_cell(widths[2], pair[1], "cell_center", center=True),
+                          b.text_cell(widths[3], "", center=True)]
             else:
-                b.text_cell(tr, sum(widths[1:]), "", span=3, center=True)
+                cells.append(b.text_cell(sum(widths[1:]), "", span=3, center=True))
+            rows.append(b.row(cells, min_height=480))
+        b.table("form_table", widths, rows)
         b.spacer()
     if form.groups:
-        levels = len(form.scale)
-        widths = _split(b.width, [5, 8] + [4] * levels)
-        tbl = b.table("form_table", widths)
-        tr = b.row(tbl, header=True)
-        b.text_cell(tr, widths[0] + widths[1], "评价项目", "cell_header", span=2, center=True)
-        for width, level in zip(widths[2:], form.scale, strict=True):
-            b.text_cell(tr, width, level, "cell_header", center=True)
+        widths = _rating_widths(b.width, form)
+        header = [b.text_cell(widths[0], "评价项目", "cell_header", center=True)]
+        header += [b.text_cell(w, level, "cell_header", center=True)
+                   for w, level in zip(widths[1:], form.scale, strict=True)]
+        rows = [b.row(header, header=True)]
+        boxes = [b.text_cell(w, CHECKBOX, "cell_center", center=True) for w in widths[1:]]
         for group in form.groups:
-            items = group.items or ("",)
-            for i, item in enumerate(items):
-                tr = b.row(tbl, min_height=400)
-                merge = None if len(items) == 1 else ("restart" if i == 0 else "")
-                b.text_cell(tr, widths[0], group.title if i == 0 else "", "cell_center", merge=merge,
-                            center=True)
-                b.text_cell(tr, widths[1], item, center=True)
-                for width in widths[2:]:
-                    b.text_cell(tr, width, CHECKBOX, "cell_center", center=True)
+            # Each dimension heads its items in a full-width row (kept with the first item), which
+            # leaves the item column wide enough for the library's item wording.
+            if group.title:
+                rows.append(b.row([b.text_cell(b.width, group.title, "cell_group", span=len(widths),
+                                               center=True)], min_height=360))
+            for item in group.items:
+                rows.append(b.row([b.text_cell(widths[0], item, center=True), *boxes], min_height=400))
+        b.table("form_table", widths, rows)
         b.spacer()
     if form.comments:
         widths = _split(b.width, [2, 8])
-        tbl = b.table("form_table", widths)
-        for comment in form.comments:
-            tr = b.row(tbl, min_height=1800)
-            b.text_cell(tr, widths[0], comment, "cell_header", center=True)
-            b.text_cell(tr, widths[1], "")
+        rows = [b.row([b.text_cell(widths[0], comment, "cell_center", center=True),
+                       b.text_cell(widths[1], "")], min_height=1800) for comment in form.comments]
+        b.table("form_table", widths, rows)
         b.spacer()
     if form.signatures:
         widths = _split(b.width, [1] * len(form.signatures))
-        tbl = b.table("signature_table", widths)
-        tr = b.row(tbl)
+        cells = []
         for width, label in zip(widths, form.signatures, strict=True):
             date = "　　　　年　　月　　日" if label.endswith("日期") else ""
-            b.text_cell(tr, width, f"{label}：{date}", "signature")
+            cells.append(b.text_cell(width, f"{label}：{date}", "signature"))
+        b.table("signature_table", widths, [b.row(cells)])
+
+
+def _rating_widths(total: int, form: Form) -> list[int]:
+    """Columns of the rating table: the item, then one per level. A level column is as wide as its
+    longest label needs (``非常不满意`` on one line) while the item column keeps at least a third;
+    in twips (a 9 pt header character is 180, plus the cell margins)."""
+    levels = len(form.scale)
+    if not levels:
+        return [total]
+    level = min(max(len(s) for s in form.scale) * 180 + 160, (total - total // 3) // levels)
+    return [total - level * levels] + [level] * levels
 
 
 def _split(total: int, weights: list[int]) -> list[int]:
@@ -485,29 +504,22 @@ def _split(total: int, weights: list[int]) -> list[int]:
     return widths
 
 
-def _build_body(body: etree._Element, skeleton: _Skeleton, contract: Contract, options: RenderOptions,
-                annex: Annex | None) -> None:
-    sect = body.find(_w("sectPr"))
-    if sect is not None:
-        body.remove(sect)  # re-appended last: the final section properties close the body
-    b = _Body(body, skeleton.styles, skeleton.text_width)
+def _body_xml(skeleton: _Skeleton, contract: Contract, options: RenderOptions, annex: Annex | None) -> str:
+    """Everything after the cover block, as WordprocessingML with the ``w`` prefix."""
+    b = _Writer(skeleton.styles, skeleton.text_width)
     if annex is not None:
-        # A document of one annex alone: no cover block, just the annex.
-        for child in list(body):
-            body.remove(child)
         _annex(b, annex)
-    else:
-        _parties(b, contract.parties)
-        for paragraph in contract.preamble:
-            b.text_paragraph(paragraph)
-        _articles(b, contract)
-        _run(b.para("closing"), END_OF_TEXT)
-        _signatures(b, contract)
-        if options.bundle:
-            for each in contract.annexes:
-                _annex(b, each)
-    if sect is not None:
-        body.append(sect)
+        return "".join(b.out)
+    _parties(b, contract.parties)
+    for paragraph in contract.preamble:
+        b.out.append(b.text_paragraph(paragraph, "preamble"))
+    _articles(b, contract)
+    b.add("closing", _run(END_OF_TEXT))
+    _signatures(b, contract)
+    if options.bundle:
+        for each in contract.annexes:
+            _annex(b, each)
+    return "".join(b.out)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -554,6 +566,7 @@ def _core_xml(contract: Contract, annex: Annex | None) -> bytes:
     add("cp", "keywords", "，".join(k for k in keywords if k))
     add("cp", "lastModifiedBy", "contractgen")
     add("cp", "revision", "1")
+    add("dc", "language", "zh-CN")
     stamp = document_date(contract)
     if stamp:
         w3cdtf = stamp if "T" in stamp else f"{stamp}T00:00:00Z"
@@ -589,6 +602,32 @@ def _serialize(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+# Where the body goes in the serialized skeleton document: a comment no template contains.
+_SPLICE = "contractgen:body\ue002"
+_SPLICE_BYTES = f"<!--{_SPLICE}-->".encode()
+
+
+def _document_xml(blob: bytes, values: dict[str, str], body_xml: str, annex_only: bool) -> bytes:
+    """The skeleton's main document with its placeholders filled and the body added before the
+    final section properties (a document of one annex alone drops the cover block). The body is
+    written with the ``w`` prefix, which docxtpl has already required of the template."""
+    root = etree.fromstring(blob)
+    body = root.find(_w("body"))
+    sect = body.find(_w("sectPr"))
+    if annex_only:
+        for child in list(body):
+            if child is not sect:
+                body.remove(child)
+    else:
+        _fill(root, values)
+    marker = etree.Comment(_SPLICE)
+    if sect is not None:
+        sect.addprevious(marker)
+    else:
+        body.append(marker)
+    return _serialize(root).replace(_SPLICE_BYTES, body_xml.encode(), 1)
+
+
 def render_docx(contract: Contract, options: RenderOptions) -> bytes:
     """The contract — or with ``options.part`` one annex alone — as DOCX bytes.
 
@@ -603,10 +642,7 @@ def render_docx(contract: Contract, options: RenderOptions) -> bytes:
     members: list[tuple[str, bytes]] = []
     for name, blob in skeleton.members:
         if name == skeleton.document:
-            root = etree.fromstring(blob)
-            _fill(root, values)
-            _build_body(root.find(_w("body")), skeleton, contract, options, annex)
-            blob = _serialize(root)
+            blob = _document_xml(blob, values, _body_xml(skeleton, contract, options, annex), annex is not None)
         elif name == skeleton.core:
             blob = _core_xml(contract, annex)
         elif _PH_BYTES in blob:  # a header or footer with the contract number

@@ -90,7 +90,8 @@ def style(kind: str, style_id: str, name: str, *, based_on: str = "", next_: str
         parts.append(f'<w:next w:val="{next_}"/>')
     if ui_priority:
         parts.append(f'<w:uiPriority w:val="{ui_priority}"/>')
-    parts.append("<w:qFormat/>" if kind in ("paragraph", "character") else "")
+    if kind in ("paragraph", "character"):
+        parts.append("<w:qFormat/>")  # listed in Word's style gallery
     if ppr:
         parts.append(f"<w:pPr>{ppr}</w:pPr>")
     if rpr:
@@ -100,12 +101,10 @@ def style(kind: str, style_id: str, name: str, *, based_on: str = "", next_: str
     return f"<w:style {attrs}>{''.join(parts)}</w:style>"
 
 
-def border(sides: tuple[str, ...], val: str = "single", sz: int = 4) -> str:
-    inner = "".join(f'<w:{s} w:val="{val}" w:sz="{sz}" w:space="0" w:color="auto"/>' for s in sides)
-    return inner
-
-
-ALL_SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
+def borders(sides: tuple[str, ...] = ("top", "left", "bottom", "right", "insideH", "insideV")) -> str:
+    """Thin (½ pt) single lines on the given sides of a table."""
+    lines = "".join(f'<w:{s} w:val="single" w:sz="4" w:space="0" w:color="auto"/>' for s in sides)
+    return f"<w:tblBorders>{lines}</w:tblBorders>"
 
 
 def cell_margins(top_bottom: int, left_right: int) -> str:
@@ -114,11 +113,11 @@ def cell_margins(top_bottom: int, left_right: int) -> str:
             '</w:tblCellMar>')
 
 
-
 STYLES = [
     # Defaults Word expects in every document.
     style("paragraph", "Normal", "Normal", builtin=True, default=True,
-          ppr='<w:widowControl/><w:adjustRightInd/>' + spacing() + '<w:jc w:val="both"/>'),
+          ppr='<w:widowControl/><w:adjustRightInd/>' + spacing() + '<w:jc w:val="both"/>',
+          rpr=fonts(SERIF) + size(XIAO_SI)),
     style("character", "DefaultParagraphFont", "Default Paragraph Font", builtin=True, default=True,
           ui_priority=1),
     style("table", "TableNormal", "Normal Table", builtin=True, default=True, ui_priority=99,
@@ -137,6 +136,8 @@ STYLES = [
           ppr=NO_INDENT + '<w:jc w:val="left"/>'),
     # The body.
     style("paragraph", "BodyText", "Body Text", builtin=True, based_on="Normal", ppr=INDENT_2),
+    style("paragraph", "Preamble", "Preamble", based_on="BodyText", next_="Heading1", aliases="序言",
+          ppr=spacing(before=240)),
     style("paragraph", "Heading1", "heading 1", builtin=True, based_on="Normal", next_="Clause",
           ppr='<w:keepNext/><w:keepLines/>' + spacing(before=240) + NO_INDENT
           + '<w:jc w:val="left"/><w:outlineLvl w:val="0"/>',
@@ -150,7 +151,7 @@ STYLES = [
     style("paragraph", "Closing", "Closing", based_on="BodyText", aliases="结束语",
           ppr='<w:keepNext/>' + spacing(before=120, after=480)),
     style("paragraph", "Signature", "Signature", based_on="Normal", aliases="签署",
-          ppr='<w:keepNext/><w:keepLines/>' + spacing(after=360) + NO_INDENT + '<w:jc w:val="left"/>'),
+          ppr='<w:keepNext/><w:keepLines/>' + spacing(after=720) + NO_INDENT + '<w:jc w:val="left"/>'),
     # Annexes.
     style("paragraph", "AnnexHeading", "Annex Heading", based_on="Normal", next_="BodyText",
           aliases="附件标题",
@@ -162,8 +163,10 @@ STYLES = [
           rpr=size(WU_HAO)),
     style("paragraph", "TableCenter", "Table Center", based_on="TableText", aliases="表格文字居中",
           ppr='<w:jc w:val="center"/>'),
+    style("paragraph", "TableGroup", "Table Group", based_on="TableText", aliases="表格分组",
+          ppr='<w:keepNext/>', rpr='<w:b/><w:bCs/>'),
     style("paragraph", "TableHeader", "Table Header", based_on="TableCenter", aliases="表头",
-          ppr='<w:keepNext/>', rpr=fonts(SANS)),
+          ppr='<w:keepNext/>', rpr=fonts(SANS) + size(XIAO_WU)),
     # Header and footer.
     style("paragraph", "Header", "header", builtin=True, based_on="Normal",
           ppr='<w:pBdr><w:bottom w:val="single" w:sz="4" w:space="1" w:color="auto"/></w:pBdr>'
@@ -185,7 +188,7 @@ STYLES = [
           tblpr='<w:tblInd w:w="0" w:type="dxa"/>' + cell_margins(0, 108)),
     style("table", "FormTable", "Form Table", based_on="TableNormal", aliases="表单",
           tblpr='<w:tblInd w:w="0" w:type="dxa"/>'
-          f'<w:tblBorders>{border(ALL_SIDES)}</w:tblBorders>' + cell_margins(28, 108)),
+          + borders() + cell_margins(28, 57)),
 ]
 
 DOC_DEFAULTS = (
@@ -208,13 +211,13 @@ FONT_TABLE = f"""<w:fonts {NSDECL}>
 </w:fonts>""".replace("\n", "")
 
 APP_XML = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
-    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-    "<Template>Normal.dotm</Template><Application>contractgen</Application>"
-    "<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>"
-    "<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged></Properties>"
-).encode()
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    b"<Template>Normal.dotm</Template><Application>contractgen</Application>"
+    b"<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>"
+    b"<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged></Properties>"
+)
 
 
 def field(instr: str, cached: str) -> str:
@@ -247,7 +250,9 @@ def build() -> bytes:
     ):
         for r_id in [r for r, rel in rels.items() if rel.reltype in unwanted]:
             del rels[r_id]
+    # python-docx has no API for the app properties and the font table; both are plain blobs.
     package.part_related_by(RT.EXTENDED_PROPERTIES)._blob = APP_XML
+    doc.part.part_related_by(RT.FONT_TABLE)._blob = FONT_TABLE.encode()
 
     # Styles: replace python-docx's Calibri/theme-font styles by ours.
     styles_el = doc.styles.element
@@ -256,9 +261,6 @@ def build() -> bytes:
     styles_el.append(parse_xml(DOC_DEFAULTS.replace("<w:docDefaults>", f"<w:docDefaults {NSDECL}>", 1)))
     for xml in STYLES:
         styles_el.append(parse_xml(xml.replace("<w:style ", f"<w:style {NSDECL} ", 1)))
-
-    font_part = doc.part.part_related_by(RT.FONT_TABLE)
-    font_part._blob = FONT_TABLE.encode()
 
     settings = doc.settings.element
     for el in settings.findall(f"{{{W_NS}}}themeFontLang"):
@@ -278,7 +280,7 @@ def build() -> bytes:
     for p in list(hdr):
         hdr.remove(p)
     hdr.append(parse_xml(paragraph("Header", (
-        text_run("{% if draft %}") + text_run("草稿　仅供审阅", "DraftMark") + text_run("{% endif %}")
+        text_run("{% if draft %}") + text_run("草稿：本文本尚未定稿，不得作为正式合同签署", "DraftMark") + text_run("{% endif %}")
         + '<w:r><w:tab/></w:r>' + text_run("合同编号：") + text_run("{{ contract_no }}", "FilledValue")))))
 
     footer = section.footer
