@@ -80,19 +80,43 @@ def manifest(contract: Contract, outputs: Sequence[Output], *, spec_name: str, s
     }
 
 
-def write_outputs(out_dir: Path, outputs: Sequence[Output], manifest_data: dict | None, *, force: bool) -> None:
-    """Put the build in ``out_dir`` atomically; an existing non-empty folder needs ``force``."""
+def check_output_folder(out_dir: Path, *, force: bool, keep: Sequence[Path] = ()) -> None:
+    """Refuse an output folder the build may not replace, before any work is done.
+
+    A build replaces the whole folder, so the folder must not hold the current folder or any of
+    ``keep`` (the spec, the library layers, the reference DOCX): ``-o . --force`` must not delete
+    the spec it was built from. A non-empty folder is replaced only with ``force``.
+    """
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"{out_dir}: exists and is not a folder")
+    target = out_dir.resolve()
+    for path in (Path.cwd(), *keep):
+        inside = Path(path).resolve()
+        if inside == target or target in inside.parents:
+            what = "the current folder" if path == Path.cwd() else str(path)
+            raise UsageError(f"{out_dir}: the output folder is replaced as a whole and holds {what}; "
+                             "choose a folder of its own for the output")
     if out_dir.is_dir() and any(out_dir.iterdir()) and not force:
         raise UsageError(f"{out_dir}: output folder exists and is not empty; use --force to replace it")
+
+
+def write_outputs(out_dir: Path, outputs: Sequence[Output], manifest_data: dict | None, *, force: bool,
+                  keep: Sequence[Path] = ()) -> None:
+    """Put the build in ``out_dir`` atomically; an existing non-empty folder needs ``force``.
+
+    Everything is written into a temporary folder beside ``out_dir`` and renamed into place; any
+    failure (disk full, permission denied, an interrupt) removes the temporary folder and leaves
+    ``out_dir`` exactly as it was.
+    """
+    out_dir = Path(out_dir)
+    check_output_folder(out_dir, force=force, keep=keep)
     parent = out_dir.resolve().parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=parent))
     except OSError as exc:
-        raise UsageError(f"{out_dir}: cannot create the output folder: {exc.strerror}") from None
+        raise UsageError(f"{out_dir}: cannot create the output folder: {exc.strerror or exc}") from None
     try:
         for out in outputs:
             target = (tmp / out.path).resolve()
@@ -108,7 +132,8 @@ def write_outputs(out_dir: Path, outputs: Sequence[Output], manifest_data: dict 
     except BaseException as exc:  # interrupts too: never leave a half-written folder
         shutil.rmtree(tmp, ignore_errors=True)
         if isinstance(exc, OSError):
-            raise UsageError(f"{out_dir}: cannot write the output: {exc.strerror or exc}") from None
+            raise UsageError(f"{out_dir}: cannot write the output: {exc.strerror or exc}; "
+                             "the output folder was left as it was") from None
         raise
 
 

@@ -220,13 +220,15 @@ def compose_cmd(spec_path: Path, draft: bool, layers: tuple[Path, ...]) -> None:
 def build(spec_path: Path, out_dir: Path, fmt: str, draft: bool, bundle: bool, reference_docx: Path | None,
           force: bool, layers: tuple[Path, ...]) -> None:
     """Build a contract and its annexes into a folder, with manifest.json."""
-    from .build import manifest, parse_formats, render_outputs, write_outputs
+    from .build import check_output_folder, manifest, parse_formats, render_outputs, write_outputs
 
     formats = parse_formats(fmt)
+    keep = (spec_path, *layers, *([reference_docx] if reference_docx else []))
+    check_output_folder(out_dir, force=force, keep=keep)  # before the work, not after it
     spec, contract = _compose(spec_path, layers, draft)
     outputs = render_outputs(contract, formats, bundle=bundle, reference_docx=reference_docx)
     write_outputs(out_dir, outputs, manifest(contract, outputs, spec_name=spec_path.name, spec_sha256=spec.sha256),
-                  force=force)
+                  force=force, keep=keep)
     click.echo(f"{out_dir}: {len(outputs)} files ({contract.title}{'，草稿' if contract.draft else ''})")
 
 
@@ -239,17 +241,19 @@ def build(spec_path: Path, out_dir: Path, fmt: str, draft: bool, bundle: bool, r
 @library_option
 def annex(source: str, out_dir: Path, fmt: str, draft: bool, force: bool, layers: tuple[Path, ...]) -> None:
     """Export the annex set alone: blank forms for an industry, or a spec's filled annexes."""
-    from .build import parse_formats, render_outputs, write_outputs
+    from .build import check_output_folder, parse_formats, render_outputs, write_outputs
     from .compose import blank_annexes
 
     formats = parse_formats(fmt)
+    keep = (*([Path(source)] if Path(source).is_file() else []), *layers)  # an industry id is no file
+    check_output_folder(out_dir, force=force, keep=keep)
     library = _library(layers)
     if source in library.industry:
         contract = blank_annexes(library, source)
     else:
         _, contract = _compose(Path(source), layers, draft)
     outputs = render_outputs(contract, formats, contract_file=False)
-    write_outputs(out_dir, outputs, None, force=force)
+    write_outputs(out_dir, outputs, None, force=force, keep=keep)
     click.echo(f"{out_dir}: {len(outputs)} files")
 
 
@@ -272,3 +276,25 @@ def doctor() -> None:
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="contractgen")
+
+
+@cli.command("diff")
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "fmt", type=click.Choice(["text", "html", "docx", "json"]), default="text",
+              show_default=True, help="text (coloured on a terminal), html redline, docx tracked changes, json.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file instead of stdout.")
+@click.option("--author", default="contractgen", show_default=True, help="Author of the DOCX revisions.")
+@click.option("--git", "git", is_flag=True, help="OLD and NEW are git revisions of the library (working tree untouched).")
+@library_option
+def diff_cmd(old: str, new: str, fmt: str, output: Path | None, author: str, git: bool,
+             layers: tuple[Path, ...]) -> None:
+    """Compare two library folders, two specs, or (--git) two revisions: exit 0 same, 1 different."""
+    from .diff_inputs import compare
+    from .redline import deliver
+
+    changes = compare(old, new, git=git, layers=layers)
+    text = deliver(changes, fmt, output, author=author, terminal=sys.stdout.isatty())
+    if text is not None:
+        click.echo(text, nl=False)
+    sys.exit(Exit.OK if changes.same else Exit.DIFFERENT)

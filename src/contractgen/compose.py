@@ -16,8 +16,10 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
+from jinja2 import TemplateError
+
 from . import formats, templates
-from .errors import Problem, SpecError
+from .errors import LibraryError, Problem, SpecError
 from .library import AnnexDef, ArticleDef, ClauseDef, Library, Variable, as_number, did_you_mean, value_problem
 from .model import Annex, Article, Clause, Contract, LibraryInfo, Paragraph, Party, Run, Section
 from .spec import PARTY_KEYS, PARTY_ROLES, SPEC_KEYS, Spec
@@ -27,7 +29,7 @@ MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
 """Private-use characters that stand for a value inside rendered template text (never in library text)."""
 _MARK_RE = re.compile(f"{MARK_OPEN}(\\d+){MARK_CLOSE}")
 # Characters that XML 1.0 cannot hold; a pasted value may carry them.
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _PHONE_RE = re.compile(r"^[0-9+\-（）() ]{5,30}$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 BLANK = "＿＿＿＿"
@@ -72,11 +74,11 @@ def compose(spec: Spec, library: Library, *, draft: bool = False) -> Contract:
     if industry_id is None:
         ctx.problems.append(Problem(spec.path, 1, "industry", "is required (one of: "
                                     + ", ".join(library.industry) + ")"))
-    elif industry_id not in library.industry:
+    elif not isinstance(industry_id, str) or industry_id not in library.industry:
         ctx.problem(data, "industry", "industry",
                     f"unknown industry {industry_id!r}{did_you_mean(str(industry_id), library.industry)}; "
                     f"one of: {', '.join(library.industry)}")
-    if ctx.problems and industry_id not in library.industry:
+    if ctx.problems and (not isinstance(industry_id, str) or industry_id not in library.industry):
         raise SpecError(ctx.problems)
     industry = library.industry[industry_id]
 
@@ -214,7 +216,10 @@ def _holds(ctx: _Ctx, condition: str | None) -> bool:
     if not condition:
         return True
     values = {k: (v if v is not None else False) for k, v in ctx.values.items()}
-    return bool(templates.environment().compile_expression(condition, undefined_to_none=False)(**values))
+    try:
+        return bool(templates.environment().compile_expression(condition, undefined_to_none=False)(**values))
+    except (TemplateError, TypeError) as exc:
+        raise _template_failure(None, f"condition {condition!r}", exc) from None
 
 
 def _select_annexes(ctx: _Ctx, industry: str) -> list[AnnexDef]:
@@ -299,6 +304,7 @@ def _parties(ctx: _Ctx, industry: Any) -> tuple[Party, Party]:
 def _party(ctx: _Ctx, parties: Any, role: str, designation: str, label: str, default_kind: str) -> Party:
     data = parties.get(role) if isinstance(parties, dict) else None
     where = f"parties.{role}"
+    absent = data is None  # "is missing" says it all; no problem per field on top
     if data is None:
         data = YamlMap()
         data.key_lines = {}
@@ -316,20 +322,23 @@ def _party(ctx: _Ctx, parties: Any, role: str, designation: str, label: str, def
         ctx.problem(data, "type", f"{where}.type", f"must be person or organization, got {kind!r}")
         kind = default_kind
     fields: dict[str, str] = {}
+    wrong: set[str] = set()
     for key in PARTY_KEYS[1:]:
         value = data.get(key)
         if value is None or value == "":
             continue
         if isinstance(value, (bool, dict, list)) or not isinstance(value, (str, int, float)):
             ctx.problem(data, key, f"{where}.{key}", f"must be text, got {value!r}")
+            wrong.add(key)  # reported once, as the wrong type, not again as missing
             continue
-        fields[key] = clean_value(str(value))
+        if clean_value(str(value)):  # only control characters or spaces: as good as not given
+            fields[key] = clean_value(str(value))
     required = ["name", "credit_code", "address", "representative"] if kind == "organization" else ["name"]
     who = "an organization" if kind == "organization" else "a person"
     for key in required:
-        if key not in fields and not ctx.draft:
+        if key not in fields and key not in wrong and not ctx.draft and not absent:
             ctx.problem(data, key, f"{where}.{key}", f"is required for {who}")
-    if kind == "person" and not ({"id_number", "phone"} & fields.keys()) and not ctx.draft:
+    if kind == "person" and not ({"id_number", "phone"} & fields.keys()) and not ctx.draft and not absent:
         ctx.problem(data, "name", where, "a person needs an id_number or a phone")
     checks = {"credit_code": formats.credit_code_problem, "id_number": formats.id_number_problem,
               "phone": lambda s: None if _PHONE_RE.match(s) else "is not a phone number",
@@ -445,8 +454,14 @@ def _paragraphs(ctx: _Ctx, source: str, builtins: dict[str, str], where: Any) ->
         return ()
     marks: list[Run] = ctx.runs
     context = dict(builtins)
-    for name, value in ctx.values.items():
-        context[name] = _mark(marks, _value_run(ctx, ctx.library.variable[name], value))
+    # Only the values this template reads: formatting every value for every paragraph made
+    # composing several times slower (make bench, docs/benchmarks.md).
+    try:
+        used = templates.names_used(source)
+    except TemplateError as exc:  # a syntax error: the library's fault, reported like a render failure
+        raise _template_failure(where, "template", exc) from None
+    for name in sorted(used & ctx.values.keys()):
+        context[name] = _mark(marks, _value_run(ctx, ctx.library.variable[name], ctx.values[name]))
 
     def ref(ident: str) -> str:
         return _mark(marks, Run(_ref_text(ctx, ident), kind="ref", var=ident))
@@ -458,12 +473,23 @@ def _paragraphs(ctx: _Ctx, source: str, builtins: dict[str, str], where: Any) ->
         who = f"{where.id!r} ({where.loc.path}:{where.loc.line})" if where else "the recital"
         raise SpecError([Problem(ctx.spec.path, None, "", f"{who} refers to {exc.args[0]!r}, which this contract "
                                  "leaves out; include it, or leave out the clause that refers to it")]) from None
+    except (TemplateError, TypeError) as exc:  # the sandbox refused, or the template misuses a value
+        raise _template_failure(where, "template", exc) from None
     paragraphs = []
     for block in re.split(r"\n\s*\n", text.strip()):
         block = re.sub(r"\s*\n\s*", "", block.strip())
         if block:
             paragraphs.append(Paragraph(_runs(block, marks)))
     return tuple(paragraphs)
+
+
+def _template_failure(where: Any, what: str, exc: Exception) -> LibraryError:
+    """A library template that cannot be rendered is the library's fault: say which one and why."""
+    loc = getattr(where, "loc", None)
+    kind = type(where).__name__.removesuffix("Def").lower()  # clause, article, annex
+    who = f"{kind} {getattr(where, 'id', '?')!r}" if where is not None else "the library"
+    return LibraryError([Problem(loc.path if loc else "library", loc.line if loc else None, "",
+                                 f"{who}: {what} cannot be rendered: {exc}")])
 
 
 def _mark(marks: list[Run], run: Run) -> str:

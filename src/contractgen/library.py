@@ -34,6 +34,7 @@ FOLDERS = ("clauses", "industries", "attachments")
 ID_RE = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$")
 VAR_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 SCALE_LEVELS = 5
+_INVISIBLE = re.compile(r"[\s\x00-\x1f\x7f\ufffe\uffff]")
 
 DEFAULT_RECITAL = (
     "根据《中华人民共和国民法典》及相关法律、法规的规定，甲乙双方在平等、自愿、公平、诚实信用的基础上，"
@@ -864,7 +865,7 @@ def value_problem(variable: Variable, value: Any) -> str | None:
         if text not in variable.choices:
             return f"must be one of {'、'.join(variable.choices)}, got {_shown(value)}{did_you_mean(text, variable.choices)}"
         return None
-    if not text.strip():
+    if not _INVISIBLE.sub("", text):  # spaces and control characters alone print as nothing
         return "must not be empty"
     if variable.max_length is not None and len(text) > variable.max_length:
         return f"must be at most {variable.max_length} characters, got {len(text)}"

@@ -32,8 +32,9 @@ def parse(source: str) -> nodes.Template:
     return environment().parse(source)
 
 
+@lru_cache(maxsize=4096)
 def names_used(source: str) -> frozenset[str]:
-    """Every plain name a template reads (variables, built-ins, ``ref``)."""
+    """Every plain name a template reads (variables, built-ins, ``ref``); cached like ``parse``."""
     return frozenset(n.name for n in parse(source).find_all(nodes.Name) if n.ctx == "load")
 
 
@@ -47,7 +48,25 @@ def refs_used(source: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+class _Plain:
+    """Text without any Jinja syntax: it renders to itself, as Jinja would render it."""
+
+    def __init__(self, source: str) -> None:
+        # Jinja normalises line breaks and drops one trailing newline (keep_trailing_newline=False).
+        text = source.replace("\r\n", "\n").replace("\r", "\n")
+        self.text = text[:-1] if text.endswith("\n") else text
+
+    def render(self, *args: object, **kwargs: object) -> str:
+        return self.text
+
+
 @lru_cache(maxsize=4096)
 def compiled(source: str):  # -> jinja2.Template
-    """The compiled template (cached per process; compiling dominates composing otherwise)."""
+    """The compiled template (cached per process; compiling dominates composing otherwise).
+
+    Most library text has no ``{`` at all and is not compiled: that halves the first compose in a
+    process, which every ``contractgen build`` pays (make bench, docs/benchmarks.md).
+    """
+    if "{" not in source:
+        return _Plain(source)
     return environment().from_string(source)

@@ -1,17 +1,22 @@
 """Reading YAML the way a user's mistake deserves: every problem with its file, line and column.
 
 Mappings and lists come back as ``YamlMap`` / ``YamlList``, which remember the line of each key and
-item, so later checks can name the line of a field. Duplicate keys, non-UTF-8 bytes, oversized files
-and alias bombs are input errors, never silent surprises.
+item, so later checks can name the line of a field. Duplicate keys, non-UTF-8 bytes, oversized files,
+alias bombs, control characters YAML forbids, half surrogate pairs and code-running tags are input
+errors with a file and line, never silent surprises or tracebacks. A UTF-8 BOM and Windows line
+endings are simply accepted (line numbers stay those the user's editor shows).
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.reader import ReaderError
 
 from .errors import InputError, Problem
 
@@ -19,6 +24,7 @@ MAX_FILE_BYTES = 1_000_000
 """A spec or library file is hand-written text; anything larger is a mistake (or an attack)."""
 MAX_NODES = 200_000
 """Upper bound on the expanded node count, so anchors and aliases cannot expand without bound."""
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class YamlMap(dict):
@@ -45,7 +51,8 @@ class YamlList(list):
 def line_of(container: Any, key: Any) -> int | None:
     """The line of ``container[key]`` when ``container`` came from ``load_yaml``."""
     if isinstance(container, (YamlMap, YamlList)):
-        return container.line_of(key)
+        # 0 is the line of a container made in code (a stand-in for a missing part): no line to name.
+        return container.line_of(key) or None
     return None
 
 
@@ -89,6 +96,20 @@ def _construct_sequence(loader: _Loader, node: SequenceNode) -> YamlList:
     return result
 
 
+def _construct_text(loader: _Loader, node: ScalarNode) -> str:
+    text = loader.construct_scalar(node)
+    # A double-quoted "\\ud800" escape yields half a surrogate pair: not a character, and no file
+    # format (UTF-8, XML, PDF) can hold it. Say where it is rather than fail later.
+    bad = _SURROGATE.search(text)
+    if bad:
+        loader.problems.append(Problem(
+            loader.display, node.start_mark.line + 1, "",
+            f"\\u{ord(bad.group()):04x} is half of a UTF-16 surrogate pair, not a character; "
+            "write the character itself"))
+        return _SURROGATE.sub("", text)
+    return text
+
+
 def _construct_timestamp_as_text(loader: _Loader, node: ScalarNode) -> Any:
     # Dates stay dates (the composer validates them), but a malformed one is a user error, not a crash.
     try:
@@ -101,6 +122,7 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:omap", _construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
+_Loader.add_constructor("tag:yaml.org,2002:str", _construct_text)
 
 
 def _expanded_size(node: Node, memo: dict[int, int], budget: int) -> int:
@@ -145,7 +167,10 @@ def parse_yaml(text: str, display: str, *, allow_empty: bool = False) -> Any:
             return None
         raise InputError([Problem(display, None, "", "file is empty")])
     problems: list[Problem] = []
-    loader = _Loader(text, display, problems)
+    try:
+        loader = _Loader(text, display, problems)
+    except ReaderError as exc:  # the reader checks the whole text for characters YAML forbids
+        raise InputError([_forbidden_character(text, exc, display)]) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -159,8 +184,10 @@ def parse_yaml(text: str, display: str, *, allow_empty: bool = False) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         reason = exc.problem or exc.context or "invalid YAML"
+        # An unknown tag (!!python/object …) is not a typo in the layout: say what it is.
+        what = "YAML tag not allowed" if isinstance(exc, ConstructorError) else "YAML syntax error"
         raise InputError([Problem(display, mark.line + 1 if mark else None, "",
-                                  f"YAML syntax error: {reason}",
+                                  f"{what}: {reason}",
                                   column=mark.column + 1 if mark else None)]) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(display, None, "", f"YAML error: {exc}")]) from None
@@ -171,6 +198,18 @@ def parse_yaml(text: str, display: str, *, allow_empty: bool = False) -> Any:
     if problems:
         raise InputError(problems)
     return data
+
+
+def _forbidden_character(text: str, exc: ReaderError, display: str) -> Problem:
+    """Where the control character YAML refused sits, and what it is (pasted text often has one)."""
+    pos = max(0, min(exc.position, len(text)))
+    line = text.count("\n", 0, pos) + 1
+    column = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    char = exc.character if isinstance(exc.character, int) else ord(text[pos]) if pos < len(text) else 0
+    return Problem(display, line, "",
+                   f"invisible control character U+{char:04X}, which YAML does not allow; delete it "
+                   "(pasted text often carries one) or, inside double quotes, write it as an escape like \\t",
+                   column=column)
 
 
 def load_yaml(path: Path, display: str | None = None, *, allow_empty: bool = False) -> Any:

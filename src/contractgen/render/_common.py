@@ -1,5 +1,5 @@
-"""What the document renderers share: choosing the part to render, the signature block's lines and
-the document's fixed date.
+"""What the document renderers share: choosing the part to render, the signature block's lines, the
+draft's blank labels and the document's fixed date.
 
 Kept free of any heavy import so the Markdown and JSON renderers stay light.
 """
@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..errors import UsageError
-from ..model import Annex, Contract, Party
+from ..model import Annex, Contract, Paragraph, Party, Run
 
 BLANK_DATE = "　　　　年　　月　　日"
 """What a signature block's date line shows when the contract has no signing date."""
@@ -71,3 +72,30 @@ def document_date(contract: Contract) -> str | None:
         stamp = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
         return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
     return None
+
+
+def _paragraph_runs(paragraphs: tuple[Paragraph, ...]) -> Iterator[Run]:
+    for p in paragraphs:
+        yield from p.runs
+
+
+def all_runs(contract: Contract) -> Iterator[Run]:
+    """Every run of the contract and its annexes, in reading order."""
+    for party in contract.parties:
+        yield party.name
+        yield from (run for _, run in party.details)
+    yield from _paragraph_runs(contract.preamble)
+    for article in contract.articles:
+        yield from _paragraph_runs(article.paragraphs)
+        for clause in article.clauses:
+            yield from _paragraph_runs(clause.paragraphs)
+    for annex in contract.annexes:
+        yield from _paragraph_runs(annex.intro)
+        for section in annex.sections:
+            yield from _paragraph_runs(section.paragraphs)
+
+
+def blank_labels(contract: Contract) -> tuple[str, ...]:
+    """The labels of the blanks left in a draft, in reading order, each once."""
+    labels = (r.raw or r.var or r.text for r in all_runs(contract) if r.kind == "blank")
+    return tuple(dict.fromkeys(labels))

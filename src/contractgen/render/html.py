@@ -16,15 +16,16 @@ import jinja2
 from markupsafe import Markup
 
 from .. import __version__
-from ..model import Annex, Contract, Paragraph, Run
+from ..model import Annex, Contract
 from . import RenderOptions
-from ._common import document_date, find_annex, signature_rows
+from ._common import blank_labels, document_date, find_annex, signature_rows
 
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
 """The template and stylesheet shipped inside the package; the only files the PDF may read."""
 
 TEMPLATE = "contract.html.j2"
 STYLESHEET = "contract.css"
+WATERMARK = "draft-watermark.svg"
 
 _ASCII_END = re.compile(r"[0-9A-Za-z.]$")
 
@@ -49,36 +50,15 @@ def environment() -> jinja2.Environment:
 
 
 @functools.cache
+def watermark_svg() -> str:
+    """The draft watermark: 草稿 as outlines, drawn inline (no text layer, nothing to fetch)."""
+    return (ASSETS_DIR / WATERMARK).read_text(encoding="utf-8")
+
+
+@functools.cache
 def stylesheet_text() -> str:
     """The shipped print stylesheet, shared by the HTML file and the PDF."""
     return (ASSETS_DIR / STYLESHEET).read_text(encoding="utf-8")
-
-
-def blank_labels(contract: Contract) -> tuple[str, ...]:
-    """The labels of the blanks left in a draft, in reading order, each once."""
-    seen: dict[str, None] = {}
-
-    def visit(runs: tuple[Run, ...]) -> None:
-        for run in runs:
-            if run.kind == "blank":
-                seen.setdefault(run.raw or run.var or run.text, None)
-
-    def visit_paragraphs(paragraphs: tuple[Paragraph, ...]) -> None:
-        for p in paragraphs:
-            visit(p.runs)
-
-    for party in contract.parties:
-        visit((party.name, *(run for _, run in party.details)))
-    visit_paragraphs(contract.preamble)
-    for article in contract.articles:
-        visit_paragraphs(article.paragraphs)
-        for clause in article.clauses:
-            visit_paragraphs(clause.paragraphs)
-    for annex in contract.annexes:
-        visit_paragraphs(annex.intro)
-        for section in annex.sections:
-            visit_paragraphs(section.paragraphs)
-    return tuple(seen)
 
 
 def _metadata(contract: Contract, annex: Annex | None) -> dict[str, str | None]:
@@ -98,8 +78,12 @@ def _metadata(contract: Contract, annex: Annex | None) -> dict[str, str | None]:
     }
 
 
-def document_html(contract: Contract, options: RenderOptions, *, inline_css: bool) -> str:
-    """The document as one HTML string; ``inline_css`` embeds the stylesheet (the HTML file)."""
+def document_html(contract: Contract, options: RenderOptions, *, for_print: bool = False) -> str:
+    """The document as one HTML string.
+
+    The HTML file embeds the stylesheet and marks every value (``<span class="v" data-var=…>``);
+    ``for_print`` leaves both out, for the PDF renderer, which applies the compiled stylesheet.
+    """
     annex = find_annex(contract, options.part) if options.part is not None else None
     context: dict[str, Any] = {
         "contract": contract,
@@ -108,15 +92,18 @@ def document_html(contract: Contract, options: RenderOptions, *, inline_css: boo
         "signature_rows": signature_rows(contract),
         "blank_labels": blank_labels(contract) if contract.draft else (),
         "meta": _metadata(contract, annex),
-        # The stylesheet is our own shipped file, not user text: it may go in unescaped.
-        "css": Markup(stylesheet_text()) if inline_css else None,
+        # The stylesheet and the watermark are our own shipped files, not user text: they may go
+        # in unescaped.
+        "css": None if for_print else Markup(stylesheet_text()),
+        "watermark": Markup(watermark_svg()) if contract.draft else "",
+        "mark_values": not for_print,
     }
     return environment().get_template(TEMPLATE).render(context)
 
 
 def render_html(contract: Contract, options: RenderOptions) -> str:
     """The contract as one self-contained HTML page that looks like the PDF."""
-    return document_html(contract, options, inline_css=True)
+    return document_html(contract, options)
 
 
 def render_html_bytes(contract: Contract, options: RenderOptions) -> bytes:

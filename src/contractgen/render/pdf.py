@@ -41,7 +41,7 @@ class AssetsOnlyFetcher(URLFetcher):
         super().__init__(fail_on_errors=True, allowed_protocols=("file",))
         self.root = root.resolve()
 
-    def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:  # noqa: ARG002
+    def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
         path = asset_path(url, self.root)
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
@@ -87,7 +87,7 @@ def pdf_identifier(document: str) -> bytes:
 def render_pdf(contract: Contract, options: RenderOptions) -> bytes:
     """The contract (or one annex, or the contract with its annexes) as PDF bytes."""
     eng = engine()
-    document = document_html(contract, options, inline_css=False)
+    document = document_html(contract, options, for_print=True)
     html = HTML(string=document, base_url=eng.base_url, url_fetcher=eng.fetcher)
     try:
         pdf = html.write_pdf(

@@ -1,0 +1,121 @@
+"""What ``contractgen diff`` compares: two library folders, two specs, or two git revisions.
+
+Owns reading the two sides the user named into the diff's documents: a folder is a library (a
+complete one, with its own ``clauses/library.yaml``, read on its own; a company layer, read on top
+of the shipped library), a file is a spec (composed with the library), and with ``--git`` two
+revisions of the library are read straight from git (``git archive`` into a temporary folder), the
+working tree untouched. Bad input is an ``InputError`` or ``UsageError`` (exit 2).
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from .diff import ChangeSet, diff_contracts, diff_libraries
+from .errors import InputError, LibraryError, Problem, UsageError
+from .library import FOLDERS, Library, load_library
+
+__all__ = ["compare", "load_library_folder"]
+
+
+def compare(old: str, new: str, *, git: bool = False, layers: Sequence[Path] = (),
+            repo: Path | None = None) -> ChangeSet:
+    """The change set between the two things named on the command line."""
+    if git:
+        root = _git_root(repo or Path.cwd())
+        return diff_libraries(_git_library(root, old), _git_library(root, new), old, new)
+    old_path, new_path = Path(old), Path(new)
+    for path in (old_path, new_path):
+        if not path.exists():
+            raise InputError([Problem(str(path), None, "", "no such file or folder")])
+    if old_path.is_dir() and new_path.is_dir():
+        return diff_libraries(load_library_folder(old_path), load_library_folder(new_path), old, new)
+    if old_path.is_file() and new_path.is_file():
+        from .compose import compose
+        from .spec import load_spec
+
+        library = load_library(layers)
+        old_contract = compose(load_spec(old_path, old), library)
+        new_contract = compose(load_spec(new_path, new), library)
+        return diff_contracts(old_contract, new_contract, old, new)
+    raise UsageError("OLD and NEW must both be library folders or both spec files "
+                     f"(got {'a folder' if old_path.is_dir() else 'a file'} and "
+                     f"{'a folder' if new_path.is_dir() else 'a file'}); for git revisions add --git")
+
+
+def load_library_folder(root: Path) -> Library:
+    """A library folder: complete (has ``clauses/library.yaml``) on its own, else a layer."""
+    if not any((root / f).is_dir() for f in FOLDERS):
+        raise InputError([Problem(str(root), None, "", "not a library folder (no clauses/, industries/ or "
+                                  "attachments/ in it)")])
+    if not (root / "clauses" / "library.yaml").is_file():
+        return load_library([root])
+    return _standalone(root)
+
+
+def _standalone(root: Path) -> Library:
+    # library.read_library always puts the shipped library underneath; a complete library read that
+    # way would keep every clause the folder deleted. This reads the one folder alone, the same way.
+    from . import library as lib
+
+    reader = lib._Reader()
+    reader.read_layer(root, f"{str(root).rstrip('/')}/")
+    meta = reader.meta
+    library = lib.Library(
+        name=meta.get("name", root.name), version=meta.get("version", "0"),
+        numbering=meta.get("numbering", "decimal"), recital=meta.get("recital") or lib.DEFAULT_RECITAL,
+        layers=(root.name,), variables=tuple(reader.variables.values()), articles=tuple(lib._merge(reader)),
+        industries=tuple(sorted(reader.industries.values(), key=lambda i: i.id)),
+        annexes=tuple(reader.annexes.values()), paths=(root,),
+    )
+    problems = list(reader.problems)
+    lib._cross_check(library, problems)
+    if problems:
+        raise LibraryError(problems)
+    return library
+
+
+# --- git ---------------------------------------------------------------------------------------------
+
+def _git(root: Path, *args: str) -> bytes:
+    try:
+        result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=False)
+    except FileNotFoundError:
+        raise UsageError("--git needs git, which is not installed") from None
+    if result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise UsageError(f"git {' '.join(args[:2])}: {message[-1] if message else 'failed'}")
+    return result.stdout
+
+
+def _git_root(start: Path) -> Path:
+    try:
+        return Path(_git(start, "rev-parse", "--show-toplevel").decode().strip())
+    except UsageError:
+        raise UsageError(f"--git: {start} is not inside a git repository") from None
+
+
+def _git_library(root: Path, rev: str) -> Library:
+    """The library as committed at a revision, read from git into a temporary folder."""
+    if rev.startswith("-"):
+        raise UsageError(f"not a git revision: {rev!r}")
+    try:
+        commit = _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode().strip()
+    except UsageError:
+        raise UsageError(f"--git: unknown revision {rev!r}") from None
+    present = _git(root, "ls-tree", "--name-only", commit, "--", *FOLDERS).decode().split()
+    if not present:
+        raise InputError([Problem(f"{rev}:", None, "", f"no {', '.join(FOLDERS)} folder at this revision")])
+    archive = _git(root, "archive", "--format=tar", commit, "--", *present)
+    with tempfile.TemporaryDirectory(prefix="contractgen-diff-") as tmp:
+        folder = Path(tmp) / rev.replace("/", "_")
+        folder.mkdir()
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(folder, filter="data")
+        return load_library_folder(folder)
+

@@ -1,0 +1,536 @@
+"""The table of bad (and awkward) inputs: what each one is, how it is run, and what the user must see.
+
+One source for two consumers: ``tests/test_bad_input.py`` runs every case through the real command
+line and checks the exit code and the exact messages, and ``scripts/bad_input_doc.py`` runs the same
+cases to write ``docs/bad-input.md``, so the documented messages are the ones the program prints.
+
+Each case runs in an empty temporary folder that becomes the current folder, with relative file
+names, so messages read ``spec.yaml:4: …`` wherever the tests run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from unittest import mock
+
+from click.testing import CliRunner
+
+from contractgen import yamlio
+from contractgen.cli import cli
+
+# --- inputs --------------------------------------------------------------------------------------
+
+SPEC = """\
+industry: hotel
+sign_date: 2026-12-01
+parties:
+  customer:
+    name: 李明
+    phone: "13800138000"
+  provider:
+    name: 上海浦江酒店管理有限公司
+    credit_code: 91310106MA1FL7TX0N
+    address: 上海市静安区南京西路1266号
+    representative: 王建国
+values:
+  term_years: 3
+  penalty_amount: 10000
+"""
+"""A small spec that builds; the cases break one thing in it (line numbers below refer to it)."""
+
+BUILD = ("build", "spec.yaml", "-o", "out", "--format", "docx")
+WITH_LAYER = (*BUILD, "--library", "company")
+BUILT = "out: 3 files (酒店住宿服务反馈和评价合同)"
+"""What a successful ``BUILD`` prints (the contract and the hotel's two annexes, as DOCX)."""
+
+LAYER_HEADER = ("industry: {id: demo, name: 演示, title: 演示合同, roles: {customer: 客户, provider: 服务方}, "
+                "annexes: []}\n")
+LAYER_FILE = "company/clauses/house.yaml"
+LAYER = """\
+articles:
+  - id: house-rules
+    kind: base
+    title: 本公司特别约定
+    version: 1.0.0
+    order: 45
+    clauses:
+      - id: house-rules.one
+        text: 乙方应当在{{ term_years }}年内保存评价记录。
+"""
+"""A company layer that adds one article; line 9 is the clause text."""
+
+
+def spec(*replacements: tuple[str, str], append: str = "") -> bytes:
+    """``SPEC`` with each ``(old, new)`` replaced (each ``old`` must occur), plus ``append``."""
+    text = SPEC
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    return (text + append).encode("utf-8")
+
+
+def layer(*replacements: tuple[str, str], append: str = "") -> bytes:
+    text = LAYER
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    return (text + append).encode("utf-8")
+
+
+BILLION_LAUGHS = "\n".join(
+    ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    + [f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]" for i in range(8)]
+) + "\n"
+"""Nine levels of nine aliases each: 9⁹ ≈ 387 million strings once expanded, 600 bytes on disk."""
+
+MERGE_BOMB = "\n".join(
+    ["k0: &k0 {a0: 1, a1: 1, a2: 1, a3: 1, a4: 1, a5: 1, a6: 1, a7: 1, a8: 1, a9: 1}"]
+    + [f"k{i}: &k{i} {{{', '.join(f'b{j}: {{<<: *k{i - 1}}}' for j in range(10))}}}" for i in range(1, 9)]
+) + "\n"
+"""The same with merge keys (``<<: *anchor``), which copy a mapping into another."""
+
+
+def _nested(depth: int) -> bytes:
+    return ("values: " + "[" * depth + "]" * depth + "\n").encode()
+
+
+# --- simulated failures (things a test cannot make happen for real, as root, on a roomy disk) -----
+
+def _fail_on_call(method: str, n: int, exc: BaseException) -> contextlib.AbstractContextManager:
+    """``Path.<method>`` raises ``exc`` on its ``n``-th call and works on every other."""
+    real = getattr(Path, method)
+    calls = []
+
+    def wrapper(self: Path, *args: object, **kwargs: object) -> object:
+        calls.append(self)
+        if len(calls) == n:
+            raise exc
+        return real(self, *args, **kwargs)
+
+    return mock.patch.object(Path, method, wrapper)
+
+
+def disk_full() -> contextlib.AbstractContextManager:
+    """The second file of the build does not fit on the disk."""
+    return _fail_on_call("write_bytes", 2, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
+
+
+def interrupt_while_writing() -> contextlib.AbstractContextManager:
+    """Ctrl-C arrives while the second file is being written."""
+    return _fail_on_call("write_bytes", 2, KeyboardInterrupt())
+
+
+def no_permission_to_create() -> contextlib.AbstractContextManager:
+    """The folder the output goes in is read-only (chmod does not stop root, so simulate it)."""
+    return mock.patch("tempfile.mkdtemp", side_effect=PermissionError(errno.EACCES, os.strerror(errno.EACCES)))
+
+
+def no_permission_to_rename() -> contextlib.AbstractContextManager:
+    """Everything is written and the old folder moved aside, then moving the new one in is refused
+    (the second rename), so the old folder has to be moved back."""
+    return _fail_on_call("rename", 2, PermissionError(errno.EACCES, os.strerror(errno.EACCES)))
+
+
+def renderer_raises(exc: BaseException) -> Callable[[], contextlib.AbstractContextManager]:
+    """The DOCX renderer fails (after the PDF/HTML of the same build were rendered)."""
+    def patch() -> contextlib.AbstractContextManager:
+        return mock.patch("contractgen.render.docx.render_docx", side_effect=exc)
+    return patch
+
+
+PREVIOUS_BUILD = {
+    "out/contract.docx": b"the previous build's contract",
+    "out/annexes/privacy-policy.docx": b"the previous build's annex",
+    "out/manifest.json": b'{"previous": true}\n',
+}
+"""An output folder from an earlier build, which a failed build must leave exactly as it was."""
+
+
+# --- the cases -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Case:
+    """One input tried, and what the user must see."""
+
+    id: str
+    input: str
+    """What was tried, in words (the doc's first column)."""
+    files: Mapping[str, bytes]
+    args: tuple[str, ...]
+    exit_code: int
+    expect: tuple[str, ...]
+    """Lines the user must see, exactly (error messages on stderr, the result line on stdout)."""
+    shows: str = ""
+    """The offending bit of the input, for the doc."""
+    patch: Callable[[], contextlib.AbstractContextManager] | None = None
+    """A simulated failure, active while the command runs."""
+    excerpt: bool = False
+    """The output varies by machine (a traceback): the doc shows only the ``expect`` lines."""
+    group: str = "Specs"
+
+
+def _spec_case(id: str, input: str, data: bytes, exit_code: int, expect: tuple[str, ...], shows: str = "",
+               **kw) -> Case:
+    return Case(id, input, {"spec.yaml": data}, BUILD, exit_code, expect, shows, **kw)
+
+
+def _layer_case(id: str, input: str, data: bytes, exit_code: int, expect: tuple[str, ...], shows: str = "",
+                name: str = LAYER_FILE, **kw) -> Case:
+    return Case(id, input, {"spec.yaml": spec(), name: data}, WITH_LAYER, exit_code, expect, shows,
+                group="Library files (a company layer: `--library company`)", **kw)
+
+
+def _output_case(id: str, input: str, exit_code: int, expect: tuple[str, ...], args: tuple[str, ...] = BUILD,
+                 files: Mapping[str, bytes] | None = None, **kw) -> Case:
+    return Case(id, input, {"spec.yaml": spec(), **PREVIOUS_BUILD, **(files or {})}, args, exit_code, expect,
+                group="Output folder, failures half way, exit codes", **kw)
+
+
+GBK = "industry: hotel\nsign_place: 上海市浦东新区\n".encode("gbk")
+
+CASES: tuple[Case, ...] = (
+    _spec_case("valid", "A valid spec (for comparison)", spec(), 0, (BUILT,)),
+    _spec_case("yaml-syntax", "Malformed YAML: an unclosed bracket", spec(("term_years: 3", "term_years: [3")), 2,
+               ("error: spec.yaml:14:17: YAML syntax error: expected ',' or ']', but got ':'",),
+               "term_years: [3"),
+    _spec_case("yaml-indent", "Malformed YAML: a key indented with a tab", spec(("  term_years", "\tterm_years")), 2,
+               ("error: spec.yaml:13:1: YAML syntax error: found character '\\t' that cannot start any token",),
+               "→term_years: 3"),
+    _spec_case("yaml-colon", "Malformed YAML: a value with `: ` inside, unquoted",
+               spec(("name: 李明", "name: 李明: 客人")), 2,
+               ("error: spec.yaml:5:13: YAML syntax error: mapping values are not allowed here",),
+               "name: 李明: 客人"),
+    _spec_case("duplicate-key", "A key given twice", spec(append="  term_years: 5\n"), 2,
+               ("error: spec.yaml:15: term_years: duplicate key (first given on line 13)",), "term_years: 5"),
+    _spec_case("wrong-types", "Values of the wrong type, all reported at once",
+               spec(("term_years: 3", 'term_years: "three"'), ("name: 李明", "name: [李, 明]"),
+                    ("penalty_amount: 10000", "penalty_amount: yes"), append="include: anonymous-evaluation\n"), 2,
+               ("error: spec.yaml:5: parties.customer.name: must be text, got ['李', '明']",
+                'error: spec.yaml:13: values.term_years: must be an integer from 1 to 30, got "three"',
+                "error: spec.yaml:14: values.penalty_amount: must be an amount of money from 0 to 100000000, got True",
+                "error: spec.yaml:15: include: must be a list of ids"),
+               'term_years: "three"'),
+    _spec_case("not-a-mapping", "A list where the spec should be a mapping", b"- industry: hotel\n", 2,
+               ("error: spec.yaml:1: a spec must be a mapping of keys (industry:, parties:, values: …)",)),
+    _spec_case("unknown-key", "Unknown top-level key (typo)", spec(("values:", "value:")), 2,
+               ("error: spec.yaml:12: value: unknown key (did you mean 'values'?)",), "value:"),
+    _spec_case("unknown-industry", "Unknown industry", spec(("industry: hotel", "industry: hotle")), 2,
+               ("error: spec.yaml:1: industry: unknown industry 'hotle' (did you mean 'hotel'?); one of: car-rental, "
+                "catering, education, fitness, hotel, software, telecom",), "industry: hotle"),
+    _spec_case("unknown-clause", "Unknown optional clause", spec(append="include: [anonymous-evaluaton]\n"), 2,
+               ("error: spec.yaml:15: include: unknown optional clause 'anonymous-evaluaton' "
+                "(did you mean 'anonymous-evaluation'?)",), "include: [anonymous-evaluaton]"),
+    _spec_case("unknown-annex", "Unknown annex", spec(append="annexes: [privacy-polcy]\n"), 2,
+               ("error: spec.yaml:15: annexes: unknown annex 'privacy-polcy' (did you mean 'privacy-policy'?)",),
+               "annexes: [privacy-polcy]"),
+    _spec_case("unknown-variable", "Unknown variable", spec(("term_years: 3", "termyears: 3")), 2,
+               ("error: spec.yaml:13: values.termyears: unknown variable (did you mean 'term_years'?)",),
+               "termyears: 3"),
+    _spec_case("missing-values", "Missing required values, all listed at once",
+               b"industry: hotel\nchoose: {dispute: arbitration}\nparties:\n  customer: {name: \xe6\x9d\x8e\xe6\x98\x8e}\n",
+               2,
+               ("error: spec.yaml:1: sign_date: is required (a date like 2026-12-01), or build with --draft",
+                "error: spec.yaml:1: values.arbitration_commission: missing required value (仲裁委员会名称: 选择仲裁时"
+                "受理争议的仲裁委员会的全称，须以“仲裁委员会”结尾。)",
+                "error: spec.yaml:4: parties.customer: a person needs an id_number or a phone",
+                "error: spec.yaml:4: parties.provider: is missing",
+                "4 problems found"),
+               "industry: hotel (and little else)"),
+    _spec_case("out-of-range", "Numbers out of range", spec(("term_years: 3", "term_years: 31"),
+                                                          ("penalty_amount: 10000", "penalty_amount: -5")), 2,
+               ("error: spec.yaml:13: values.term_years: must be an integer from 1 to 30, got 31",
+                "error: spec.yaml:14: values.penalty_amount: must be an amount of money from 0 to 100000000, got -5"),
+               "term_years: 31"),
+    _spec_case("impossible-date", "Impossible date", spec(("2026-12-01", "2026-02-30")), 2,
+               ("error: spec.yaml:2: sign_date: must be a real date like 2026-12-01, got '2026-02-30'",),
+               "sign_date: 2026-02-30"),
+    _spec_case("credit-code", "Invalid 统一社会信用代码 (wrong check character)",
+               spec(("91310106MA1FL7TX0N", "91310106MA1FL7TX0X")), 2,
+               ("error: spec.yaml:9: parties.provider.credit_code: 统一社会信用代码 '91310106MA1FL7TX0X' is invalid: "
+                "check character should be 'N', got 'X'",), "credit_code: 91310106MA1FL7TX0X"),
+    _spec_case("id-number", "Invalid 身份证号码", spec(('phone: "13800138000"', "id_number: 110105199003071238")), 2,
+               ("error: spec.yaml:6: parties.customer.id_number: 身份证号码 '110105199003071238' is invalid: "
+                "check character should be '9', got '8'",), "id_number: 110105199003071238"),
+    _spec_case("only-control-characters", "A name of nothing but control characters (escaped)",
+               spec(("name: 李明", 'name: "\\x01\\t"')), 2,
+               ("error: spec.yaml:5: parties.customer.name: is required for a person",), 'name: "\\x01\\t"'),
+    _spec_case("gbk", "Not UTF-8: the file saved as GBK", GBK, 2,
+               ("error: spec.yaml:2: file is not UTF-8 text; save it as UTF-8 (without GBK or other encodings)",)),
+    _spec_case("bom", "UTF-8 with a byte-order mark (Windows Notepad)", b"\xef\xbb\xbf" + spec(), 0, (BUILT,)),
+    _spec_case("bom-line", "UTF-8 with a byte-order mark, and a bad value: the line is still right",
+               b"\xef\xbb\xbf" + spec(("term_years: 3", "term_years: 31")), 2,
+               ("error: spec.yaml:13: values.term_years: must be an integer from 1 to 30, got 31",)),
+    _spec_case("crlf", "Windows line endings (CRLF)", spec().replace(b"\n", b"\r\n"), 0, (BUILT,)),
+    _spec_case("crlf-line", "Windows line endings, and a bad value: the line is still right",
+               spec(("term_years: 3", "term_years: 31")).replace(b"\n", b"\r\n"), 2,
+               ("error: spec.yaml:13: values.term_years: must be an integer from 1 to 30, got 31",)),
+    _spec_case("empty", "Empty file", b"", 2, ("error: spec.yaml: file is empty",)),
+    _spec_case("comments-only", "A file of nothing but comments", b"# industry: hotel\n\n", 2,
+               ("error: spec.yaml: file is empty",)),
+    _spec_case("too-large", f"A file over the size limit ({yamlio.MAX_FILE_BYTES:,} bytes)",
+               spec(append="# " + "x" * yamlio.MAX_FILE_BYTES + "\n"), 2,
+               (f"error: spec.yaml: file is too large ({len(spec()) + yamlio.MAX_FILE_BYTES + 3:,} bytes; "
+                f"the limit is {yamlio.MAX_FILE_BYTES:,})",)),
+    _spec_case("billion-laughs", "YAML bomb: anchors and aliases (billion laughs)", BILLION_LAUGHS.encode(), 2,
+               ("error: spec.yaml:1: anchors and aliases expand to too large a document",),
+               "b: &b [*a, *a, *a, …]"),
+    _spec_case("merge-bomb", "YAML bomb: merge keys", MERGE_BOMB.encode(), 2,
+               ("error: spec.yaml:1: anchors and aliases expand to too large a document",), "b0: {<<: *k0}"),
+    _spec_case("deep", "Brackets nested 5,000 deep", _nested(5000), 2, ("error: spec.yaml: YAML is nested too deeply",)),
+    _spec_case("control-character", "A control character pasted into the file (U+000B, from Word)",
+               spec(("name: 李明", "name: 李\x0b明")), 2,
+               ("error: spec.yaml:5:12: invisible control character U+000B, which YAML does not allow; delete it "
+                "(pasted text often carries one) or, inside double quotes, write it as an escape like \\t",)),
+    _spec_case("surrogate", "Half a surrogate pair, written as an escape", spec(("name: 李明", 'name: "李\\ud800明"')), 2,
+               ("error: spec.yaml:5: \\ud800 is half of a UTF-16 surrogate pair, not a character; "
+                "write the character itself",), 'name: "李\\ud800明"'),
+    _spec_case("python-tag", "A YAML tag that would run code", spec(("name: 李明", "name: !!python/object/apply:os.system [ls]")),
+               2, ("error: spec.yaml:5:11: YAML tag not allowed: could not determine a constructor for the tag "
+                   "'tag:yaml.org,2002:python/object/apply:os.system'",), "name: !!python/object/apply:os.system [ls]"),
+    _spec_case("template-value", "Values with `{{ … }}` and `{% … %}`: printed literally, never run",
+               spec(("name: 上海浦江酒店管理有限公司", 'name: "{{ 7*7 }}{% if true %}X{% endif %}公司"')), 0,
+               (BUILT,), 'name: "{{ 7*7 }}{% if true %}X{% endif %}公司"'),
+    _spec_case("html-value", "Values with HTML and CSS: printed as text, nothing fetched",
+               spec(append='sign_place: <img src="file:///etc/passwd"><link href="http://example.com/x.css">'
+                           "url(http://example.com/y)\n"),
+               0, (BUILT,), 'sign_place: <img src="file:///etc/passwd">…'),
+    _spec_case("path-value", "A contract number with `../` and `/`", spec(append="contract_no: ../../etc/passwd\n"), 0,
+               (BUILT,), "contract_no: ../../etc/passwd"),
+    _spec_case("annex-path", "An annex id with `../`", spec(append="annexes: [../../evil]\n"), 2,
+               ("error: spec.yaml:15: annexes: unknown annex '../../evil'",), "annexes: [../../evil]"),
+    Case("spec-missing", "The spec file does not exist", {}, BUILD, 2, ("error: spec.yaml: file not found",)),
+    Case("spec-folder", "The spec is a folder", {"spec.yaml/x": b""}, BUILD, 2,
+         ("error: spec.yaml: is a folder, not a spec file",)),
+
+    _layer_case("layer-ok", "A valid layer (for comparison)", layer(), 0, (BUILT,)),
+    _layer_case("layer-yaml-syntax", "Malformed YAML", layer(("title: 本公司特别约定", "title: [本公司特别约定")), 2,
+                ("error: company/clauses/house.yaml:5:12: YAML syntax error: expected ',' or ']', but got ':'",),
+                "title: [本公司特别约定"),
+    _layer_case("layer-duplicate-key", "A key given twice", layer(append="        text: 又一次。\n"), 2,
+                ("error: company/clauses/house.yaml:10: text: duplicate key (first given on line 9)",)),
+    _layer_case("layer-wrong-types", "Values of the wrong type",
+                layer(("order: 45", "order: first"), ("version: 1.0.0", "version: [1, 0]")), 2,
+                ("error: company/clauses/house.yaml:5: articles[0].version: must be text, got a list",
+                 "error: company/clauses/house.yaml:6: articles[0].order: must be an integer, got 'first'"),
+                "order: first"),
+    _layer_case("layer-unknown-ids", "Unknown variable, clause and industry ids",
+                layer(("{{ term_years }}", "{{ term_year }}，详见{{ ref('evaluation.method') }}"),
+                      ("kind: base", "kind: base\n    industries: [hotle]")), 2,
+                ("error: company/clauses/house.yaml:9: clause 'house-rules.one' refers to missing clause "
+                 "'evaluation.method' (did you mean 'evaluation.methods'?)",
+                 "error: company/clauses/house.yaml:9: clause 'house-rules.one' uses undeclared variable 'term_year' "
+                 "(did you mean 'term_years'?)",
+                 "error: company/clauses/house.yaml:2: industries: unknown industry 'hotle' (did you mean 'hotel'?)"),
+                "{{ term_year }}"),
+    _layer_case("layer-template-syntax", "A template syntax error", layer(("{{ term_years }}", "{{ term_years }")), 2,
+                ("error: company/clauses/house.yaml:9: articles[0].clauses[0].text: template syntax error: "
+                 "unexpected '}'",), "{{ term_years }"),
+    _layer_case("layer-sandbox", "A template reaching into Python (`''.__class__`): refused by the sandbox",
+                layer(("{{ term_years }}", "{{ ''.__class__.__mro__ }}")), 2,
+                ("error: company/clauses/house.yaml:8: clause 'house-rules.one': template cannot be rendered: "
+                 "access to attribute '__class__' of 'str' object is unsafe.",), "{{ ''.__class__.__mro__ }}"),
+    _layer_case("layer-misused-value", "A template doing sums with a value", layer(("{{ term_years }}", "{{ term_years + 1 }}")),
+                2, ("error: company/clauses/house.yaml:8: clause 'house-rules.one': template cannot be rendered: "
+                    'can only concatenate str (not "int") to str',), "{{ term_years + 1 }}"),
+    _layer_case("layer-html", "Library text with HTML and CSS: printed as text",
+                layer(("乙方应当", "<script>alert(1)</script><img src='file:///etc/passwd'>url(http://example.com/x)")),
+                0, (BUILT,), "<script>…</script><img src='file:///etc/passwd'>"),
+    _layer_case("layer-bad-id", "An annex id with `../`",
+                ("annex:\n  id: ../../evil\n  title: 附件\n  version: 1.0.0\n  kind: policy\n"
+                 "  sections: [{heading: 一, paragraphs: [文字。]}]\n").encode(), 2,
+                ("error: company/attachments/evil.yaml:2: annex.id: '../../evil' is not a valid id (lowercase "
+                 "letters, digits, '.' and '-')",
+                 "error: company/attachments/evil.yaml:2: annex.id: must match the file name ('evil')"),
+                "id: ../../evil", name="company/attachments/evil.yaml"),
+    _layer_case("layer-gbk", "Not UTF-8: the file saved as GBK", LAYER.encode("gbk"), 2,
+                ("error: company/clauses/house.yaml:4: file is not UTF-8 text; save it as UTF-8 (without GBK or "
+                 "other encodings)",)),
+    _layer_case("layer-bom", "UTF-8 with a byte-order mark", b"\xef\xbb\xbf" + layer(), 0, (BUILT,)),
+    _layer_case("layer-crlf", "Windows line endings (CRLF)", layer().replace(b"\n", b"\r\n"), 0, (BUILT,)),
+    _layer_case("layer-crlf-line", "Windows line endings, and an error: the line is still right",
+                layer(("order: 45", "order: first")).replace(b"\n", b"\r\n"), 2,
+                ("error: company/clauses/house.yaml:6: articles[0].order: must be an integer, got 'first'",)),
+    _layer_case("layer-empty", "Empty file", b"", 2, ("error: company/clauses/house.yaml: file is empty",)),
+    _layer_case("layer-too-large", "A file over the size limit",
+                layer(append="# " + "x" * yamlio.MAX_FILE_BYTES + "\n"), 2,
+                (f"error: company/clauses/house.yaml: file is too large ({len(layer()) + yamlio.MAX_FILE_BYTES + 3:,} "
+                 f"bytes; the limit is {yamlio.MAX_FILE_BYTES:,})",)),
+    _layer_case("layer-billion-laughs", "YAML bomb (billion laughs)", BILLION_LAUGHS.encode(), 2,
+                ("error: company/clauses/house.yaml:1: anchors and aliases expand to too large a document",)),
+    Case("layer-missing", "The layer folder does not exist", {"spec.yaml": spec()}, WITH_LAYER, 2,
+         ("error: company: library folder not found",), group="Library files (a company layer: `--library company`)"),
+
+    _output_case("existing-output", "The output folder exists and is not empty (no `--force`)", 2,
+                 ("error: out: output folder exists and is not empty; use --force to replace it",)),
+    _output_case("force", "The same with `--force`: the folder is replaced", 0, (BUILT,), args=(*BUILD, "--force")),
+    _output_case("output-is-cwd", "`-o .` with `--force`: would delete the spec", 2,
+                 ("error: .: the output folder is replaced as a whole and holds the current folder; choose a folder "
+                  "of its own for the output",), args=("build", "spec.yaml", "-o", ".", "--force")),
+    _output_case("output-holds-spec", "An output folder holding the spec, with `--force`", 2,
+                 ("error: out: the output folder is replaced as a whole and holds out/spec.yaml; choose a folder "
+                  "of its own for the output",),
+                 args=("build", "out/spec.yaml", "-o", "out", "--force"), files={"out/spec.yaml": spec()}),
+    _output_case("output-is-file", "The output folder is a file", 2, ("error: spec.yaml: exists and is not a folder",),
+                 args=("build", "spec.yaml", "-o", "spec.yaml")),
+    _output_case("late-failure", "A bad input found late (a broken `--reference-docx`, after the HTML was rendered)",
+                 2, ("error: reference DOCX bad.docx is not a DOCX file (not a zip package)",),
+                 args=(*BUILD[:-1], "html,docx", "--force", "--reference-docx", "bad.docx"),
+                 files={"bad.docx": b"not a docx"}),
+    _output_case("disk-full", "The disk fills up while writing (simulated)", 2,
+                 ("error: out: cannot write the output: No space left on device; the output folder was left as it was",),
+                 args=(*BUILD, "--force"), patch=disk_full),
+    _output_case("no-permission", "No permission to create files beside the output folder (simulated)", 2,
+                 ("error: out: cannot create the output folder: Permission denied",),
+                 args=(*BUILD, "--force"), patch=no_permission_to_create),
+    _output_case("no-permission-rename", "No permission to put the new folder in place (simulated)", 2,
+                 ("error: out: cannot write the output: Permission denied; the output folder was left as it was",),
+                 args=(*BUILD, "--force"), patch=no_permission_to_rename),
+    _output_case("interrupt-render", "Ctrl-C while rendering (simulated)", 130, ("interrupted; nothing was written",),
+                 args=(*BUILD, "--force"), patch=renderer_raises(KeyboardInterrupt())),
+    _output_case("interrupt-write", "Ctrl-C while writing (simulated)", 130, ("interrupted; nothing was written",),
+                 args=(*BUILD, "--force"), patch=interrupt_while_writing),
+    _output_case("internal-error", "A bug in contractgen (simulated: the renderer raises)", 1,
+                 ("contractgen: internal error: RuntimeError: boom",
+                  "This is a bug in contractgen. Rerun with --debug to see the traceback."),
+                 args=(*BUILD, "--force"), patch=renderer_raises(RuntimeError("boom"))),
+    _output_case("internal-error-debug", "The same with `--debug`: the traceback", 1,
+                 ("Traceback (most recent call last):", "RuntimeError: boom"),
+                 args=("--debug", *BUILD, "--force"), patch=renderer_raises(RuntimeError("boom")), excerpt=True),
+    _output_case("unknown-format", "Unknown output format", 2,
+                 ("error: unknown format 'docs'; available: docx, pdf, html, md, json",),
+                 args=(*BUILD[:-1], "docs", "--force")),
+    _output_case("unknown-option", "Unknown option", 2,
+                 ("Error: No such option '--forse'. (Did you mean one of: '--force', '--format'?)",),
+                 args=(*BUILD, "--forse")),
+    _output_case("missing-argument", "Missing output folder", 2, ("Error: Missing option '-o' / '--output'.",),
+                 args=("build", "spec.yaml")),
+)
+
+
+# --- running a case ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+    seconds: float
+    before: dict[str, str] = field(default_factory=dict)
+    """Every file of the work folder (path → sha256) before the command ran, and after it."""
+    after: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def shown(self) -> str:
+        """What the user sees: the error output, or the normal output when there is none."""
+        return self.stderr if self.stderr.strip() else self.stdout
+
+
+def tree(root: Path) -> dict[str, str]:
+    """Every file and folder under ``root``: relative path → sha256 of its bytes (``/`` for a folder)."""
+    found = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames:
+            found[os.path.relpath(os.path.join(dirpath, name), root) + "/"] = "/"
+        for name in filenames:
+            path = os.path.join(dirpath, name)
+            with open(path, "rb") as fh:
+                found[os.path.relpath(path, root)] = hashlib.sha256(fh.read()).hexdigest()
+    return found
+
+
+@contextlib.contextmanager
+def _inside(folder: Path) -> Iterator[None]:
+    old = os.getcwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(old)
+
+
+def run_case(case: Case, work: Path | None = None) -> Result:
+    """Run ``case`` in ``work`` (a fresh temporary folder when ``None``) and collect what it printed."""
+    if work is None:
+        with tempfile.TemporaryDirectory() as tmp:
+            return run_case(case, Path(tmp))
+    for name, data in case.files.items():
+        path = work / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    before = tree(work)
+    with _inside(work), (case.patch() if case.patch else contextlib.nullcontext()):
+        start = time.perf_counter()
+        result = CliRunner().invoke(cli, list(case.args), prog_name="contractgen", catch_exceptions=True)
+        seconds = time.perf_counter() - start
+    return Result(result.exit_code, result.stdout, result.stderr, seconds, before, tree(work))
+
+
+# --- the doc -------------------------------------------------------------------------------------
+
+DOC_PATH = Path(__file__).resolve().parents[1] / "docs" / "bad-input.md"
+REGENERATE = ".venv/bin/python scripts/bad_input_doc.py"
+
+DOC_HEAD = f"""\
+# Bad input: what the user sees
+
+Every input below was tried by `tests/test_bad_input.py`; the messages are copied from what the
+command printed (this file is generated by `{REGENERATE}` from the cases in
+`tests/bad_input_cases.py`, and a test fails when it is out of date).
+
+Exit codes: **0** success, **2** bad input or usage (every problem listed, each as
+`file:line: field: message`), **1** an internal error (a bug; rerun with `--debug` for the traceback),
+**130** interrupted. A failed build never changes the output folder: everything is written to a
+temporary folder beside it and renamed into place at the end.
+
+The spec used is a small valid hotel spec (`spec.yaml`, 14 lines) with one thing broken; library
+cases add a company layer (`company/clauses/house.yaml`). Commands are run as
+`contractgen {' '.join(BUILD)}` unless shown otherwise.
+"""
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _code(text: str) -> str:
+    text = text.replace("\t", "→")
+    fence = "``" if "`" in text else "`"
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return _cell(f"{fence}{pad}{text}{pad}{fence}")
+
+
+def shown_lines(case: Case, result: Result) -> list[str]:
+    """The lines the doc shows for a case: everything printed, or only the expected lines."""
+    if case.excerpt:
+        return [*case.expect[:1], "…", *case.expect[1:]]
+    return [line for line in result.shown.splitlines() if line.strip()]
+
+
+def doc_row(case: Case, result: Result) -> str:
+    """The doc's table row for one case, from what it printed."""
+    what = case.input + (f"<br>{_code(case.shows)}" if case.shows else "")
+    command = "" if case.args == BUILD else _code("contractgen " + " ".join(case.args))
+    seen = "<br>".join(_code(line) if line != "…" else "…" for line in shown_lines(case, result))
+    return f"| {_cell(what)} | {command} | {result.exit_code} | {seen} |"
+
+
+def doc_groups() -> list[str]:
+    return list(dict.fromkeys(c.group for c in CASES))
+
+
+def render_doc(results: Mapping[str, Result]) -> str:
+    """The whole of ``docs/bad-input.md`` from the results of every case."""
+    parts = [DOC_HEAD]
+    for group in doc_groups():
+        parts.append(f"\n## {group}\n\n| Input | Command | Exit | What the user sees |\n|---|---|---|---|\n")
+        parts += [doc_row(c, results[c.id]) + "\n" for c in CASES if c.group == group]
+    return "".join(parts)
+
