@@ -4,7 +4,7 @@
 #   scripts/setup-system.sh test      runtime + poppler-utils (pdftotext, pdffonts) + LibreOffice (headless)
 set -euo pipefail
 level=${1:-runtime}
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig fonts-noto-cjk)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig fonts-noto-cjk fonts-dejavu-core)
 if [[ $level == test ]]; then
   packages+=(poppler-utils libreoffice-writer-nogui)
 fi

@@ -264,10 +264,10 @@ def doctor() -> None:
 
     missing = 0
     for check in checks():
-        mark = "ok " if check.ok else "!! "
+        mark = "ok " if check.ok else ("!! " if check.required else "-- ")
         click.echo(f"{mark} {check.name}: {check.detail}")
         if not check.ok:
-            missing += 1
+            missing += check.required  # LibreOffice and poppler are only for tests and benchmarks
             if check.fix:
                 click.echo(f"    fix: {check.fix}")
     sys.exit(Exit.OK if not missing else Exit.INTERNAL)
