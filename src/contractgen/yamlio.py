@@ -56,8 +56,8 @@ def line_of(container: Any, key: Any) -> int | None:
     return None
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that builds located containers and reports duplicate keys."""
+class _Located:
+    """Loader mix-in: builds located containers and reports duplicate keys into ``problems``."""
 
     def __init__(self, stream: str, display: str, problems: list[Problem]) -> None:
         super().__init__(stream)
@@ -118,11 +118,20 @@ def _construct_timestamp_as_text(loader: _Loader, node: ScalarNode) -> Any:
         return loader.construct_scalar(node)
 
 
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-_Loader.add_constructor("tag:yaml.org,2002:omap", _construct_mapping)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
-_Loader.add_constructor("tag:yaml.org,2002:str", _construct_text)
+class _Loader(_Located, yaml.SafeLoader):
+    """The pure-Python loader, whose error messages users see."""
+
+
+class _FastLoader(_Located, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The same loader on libyaml, about three times faster; used first, for input that is valid."""
+
+
+for _cls in (_Loader, _FastLoader):
+    _cls.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+    _cls.add_constructor("tag:yaml.org,2002:omap", _construct_mapping)
+    _cls.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+    _cls.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
+    _cls.add_constructor("tag:yaml.org,2002:str", _construct_text)
 
 
 def _expanded_size(node: Node, memo: dict[int, int], budget: int) -> int:
@@ -162,13 +171,21 @@ def decode(data: bytes, display: str) -> str:
 
 def parse_yaml(text: str, display: str, *, allow_empty: bool = False) -> Any:
     """Parse YAML text; raise ``InputError`` with every problem found."""
+    try:
+        return _parse(text, display, allow_empty, _FastLoader)
+    except InputError:
+        # libyaml words errors differently; the pure-Python parser gives the messages users see.
+        return _parse(text, display, allow_empty, _Loader)
+
+
+def _parse(text: str, display: str, allow_empty: bool, loader_class: type) -> Any:
     if not text.strip():
         if allow_empty:
             return None
         raise InputError([Problem(display, None, "", "file is empty")])
     problems: list[Problem] = []
     try:
-        loader = _Loader(text, display, problems)
+        loader = loader_class(text, display, problems)
     except ReaderError as exc:  # the reader checks the whole text for characters YAML forbids
         raise InputError([_forbidden_character(text, exc, display)]) from None
     try:
