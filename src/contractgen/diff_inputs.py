@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .diff import ChangeSet, diff_contracts, diff_libraries
-from .errors import InputError, LibraryError, Problem, UsageError
+from .errors import InputError, Problem, UsageError
 from .library import FOLDERS, Library, load_library
 
 __all__ = ["compare", "load_library_folder"]
@@ -55,29 +55,8 @@ def load_library_folder(root: Path) -> Library:
                                   "attachments/ in it)")])
     if not (root / "clauses" / "library.yaml").is_file():
         return load_library([root])
-    return _standalone(root)
-
-
-def _standalone(root: Path) -> Library:
-    # library.read_library always puts the shipped library underneath; a complete library read that
-    # way would keep every clause the folder deleted. This reads the one folder alone, the same way.
-    from . import library as lib
-
-    reader = lib._Reader()
-    reader.read_layer(root, f"{str(root).rstrip('/')}/")
-    meta = reader.meta
-    library = lib.Library(
-        name=meta.get("name", root.name), version=meta.get("version", "0"),
-        numbering=meta.get("numbering", "decimal"), recital=meta.get("recital") or lib.DEFAULT_RECITAL,
-        layers=(root.name,), variables=tuple(reader.variables.values()), articles=tuple(lib._merge(reader)),
-        industries=tuple(sorted(reader.industries.values(), key=lambda i: i.id)),
-        annexes=tuple(reader.annexes.values()), paths=(root,),
-    )
-    problems = list(reader.problems)
-    lib._cross_check(library, problems)
-    if problems:
-        raise LibraryError(problems)
-    return library
+    # A complete library stands alone: read over the shipped one, it would keep the clauses it deleted.
+    return load_library([root], builtin=False)
 
 
 # --- git ---------------------------------------------------------------------------------------------

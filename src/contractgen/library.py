@@ -805,22 +805,23 @@ def _cross_check(library: Library, problems: list[Problem]) -> None:
         problems.append(Problem("industries", None, "", "the library defines no industry"))
 
 
-def read_library(layers: Sequence[Path] = ()) -> tuple[Library, list[Problem]]:
-    """The best-effort library and every problem found; ``layers`` go on top of the shipped one."""
+def read_library(layers: Sequence[Path] = (), *, builtin: bool = True) -> tuple[Library, list[Problem]]:
+    """The best-effort library and every problem found; ``layers`` go on top of the shipped one
+    (or, with ``builtin=False``, stand alone: a complete library that may have deleted clauses)."""
     reader = _Reader()
-    roots = [builtin_library_dir(), *layers]
+    shipped = builtin_library_dir() if builtin else None
+    roots = [shipped, *layers] if shipped else list(layers)
     names = []
-    for i, root in enumerate(roots):
-        if i and not root.is_dir():
+    for root in roots:
+        if root is not shipped and not root.is_dir():
             reader.problem(str(root), None, "", "library folder not found")
             continue
-        display = "" if i == 0 else f"{str(root).rstrip('/')}/"
-        reader.read_layer(root, display)
-        names.append("builtin" if i == 0 else root.name)
+        reader.read_layer(root, "" if root is shipped else f"{str(root).rstrip('/')}/")
+        names.append("builtin" if root is shipped else root.name)
     meta = reader.meta
     articles = _merge(reader)
     library = Library(
-        name=meta.get("name", "builtin"), version=meta.get("version", "0"),
+        name=meta.get("name", names[0] if names else "builtin"), version=meta.get("version", "0"),
         numbering=meta.get("numbering", "decimal"), recital=meta.get("recital") or DEFAULT_RECITAL,
         layers=tuple(names), variables=tuple(reader.variables.values()), articles=tuple(articles),
         industries=tuple(sorted(reader.industries.values(), key=lambda i: i.id)),
@@ -831,9 +832,9 @@ def read_library(layers: Sequence[Path] = ()) -> tuple[Library, list[Problem]]:
     return library, problems
 
 
-def load_library(layers: Sequence[Path] = ()) -> Library:
+def load_library(layers: Sequence[Path] = (), *, builtin: bool = True) -> Library:
     """The validated library; raises ``LibraryError`` listing every problem."""
-    library, problems = read_library(layers)
+    library, problems = read_library(layers, builtin=builtin)
     if problems:
         raise LibraryError(problems)
     return library
