@@ -9,8 +9,8 @@ import pytest
 from contractgen import doctor as doctor_module
 from contractgen.doctor import Check, doctor
 
-EXPECTED = ["python", "weasyprint", "pydyf", "python-docx", "docxtpl", "jinja2", "font Noto Serif CJK SC",
-            "font Noto Sans CJK SC", "font DejaVu Sans", "harfbuzz-subset", "pango", "soffice", "pdftotext",
+EXPECTED = ["python", "weasyprint", "pydyf", "python-docx", "docxtpl", "jinja2", "uharfbuzz", "font Noto Serif CJK SC",
+            "font Noto Sans CJK SC", "font DejaVu Sans", "harfbuzz-subset", "compact fonts", "pango", "soffice", "pdftotext",
             "pdftoppm"]
 
 
@@ -36,6 +36,7 @@ def test_doctor_on_this_machine_finds_the_documented_setup() -> None:
     assert checks["weasyprint"].detail == weasyprint.__version__
     assert "fast HarfBuzz subsetter" in checks["harfbuzz-subset"].detail
     assert "NotoSerifCJK" in checks["font Noto Serif CJK SC"].detail
+    assert "NotoSerifCJK-Regular" in checks["compact fonts"].detail
     assert "LibreOffice" in checks["soffice"].detail
 
 

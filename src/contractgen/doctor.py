@@ -1,7 +1,7 @@
 """``contractgen doctor``'s findings: is this machine able to build every format, and if not, what fixes it.
 
 Owns the list of checks (Python packages, CJK fonts, the HarfBuzz subsetter WeasyPrint needs for fast
-PDFs, LibreOffice, poppler) and returns them as data; the CLI prints them. Nothing here imports
+PDFs, the compact fonts, LibreOffice, poppler) and returns them as data; the CLI prints them. Nothing here imports
 WeasyPrint or python-docx: the checks must work when those are broken.
 """
 
@@ -41,6 +41,7 @@ _PACKAGES: tuple[tuple[str, str, str], ...] = (
     ("python-docx", "1.1", "DOCX output"),
     ("docxtpl", "0.18", "DOCX templates"),
     ("jinja2", "3.1", "templates"),
+    ("uharfbuzz", "0.39", "compact Chinese fonts for small, fast PDFs"),
 )
 
 _FONTS: tuple[tuple[str, str, str], ...] = (
@@ -113,6 +114,23 @@ def _harfbuzz_subset() -> Check:
     return Check("harfbuzz-subset", ok, detail, fix)
 
 
+def _compact_fonts() -> Check:
+    """The compact copies of the Noto CJK faces (render/fonts.py), made here if they are not cached yet.
+
+    Without them PDFs are the same, only larger and slower, so the check is not required.
+    """
+    from .render.fonts import FACES, cache_dir, compact_faces
+
+    faces = compact_faces()
+    fix = f"pip install uharfbuzz && {APT} fontconfig fonts-noto-cjk  # and make {cache_dir()} writable"
+    if len(faces) == len(FACES):
+        return Check("compact fonts", True, ", ".join(str(f.path) for f in faces), fix, required=False)
+    made = {f.family for f in faces}
+    missing = ", ".join(f.family for f in FACES if f.family not in made)
+    return Check("compact fonts", False, f"{missing} not made: PDFs use the full Noto fonts (larger, slower)",
+                 fix, required=False)
+
+
 def _pango() -> Check:
     lib = _load("pango-1.0", "libpango-1.0.so.0")
     fix = f"{APT} libpango-1.0-0 libpangoft2-1.0-0"
@@ -148,7 +166,7 @@ def doctor() -> list[Check]:
     checks = [_python()]
     checks += [_package(*p) for p in _PACKAGES]
     checks += [_font(*f) for f in _FONTS]
-    checks += [_harfbuzz_subset(), _pango()]
+    checks += [_harfbuzz_subset(), _compact_fonts(), _pango()]
     checks.append(_tool("soffice", ["--version"], "--no-install-recommends libreoffice-writer-nogui",
                         "converting DOCX to PDF with LibreOffice"))
     checks.append(_tool("pdftotext", ["-v"], "poppler-utils", "checking PDF text"))

@@ -1,10 +1,11 @@
 """The PDF renderer: the HTML document printed by WeasyPrint with the shipped stylesheet.
 
-Owns the process's WeasyPrint engine (one ``FontConfiguration``, the stylesheet compiled once, one
-URL fetcher), made on first use and reused for every document: that is what keeps a warm render
-fast. WeasyPrint may read nothing but the package's own assets: the fetcher refuses every other
-URL and a refusal stops the render. Output is deterministic: the PDF identifier is derived from
-the document and the dates come from the contract (``_common.document_date``), never the clock.
+Owns the process's WeasyPrint engine (one ``FontConfiguration``, the stylesheet compiled once with
+the compact fonts of ``fonts.py``, one URL fetcher), made on first use and reused for every
+document: that is what keeps a warm render fast. WeasyPrint may read nothing but the package's own
+assets and those font files: the fetcher refuses every other URL and a refusal stops the render.
+Output is deterministic: the PDF identifier is derived from the document and the dates come from
+the contract (``_common.document_date``), never the clock.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import mimetypes
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -23,6 +25,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from ..errors import ContractgenError
 from ..model import Contract
 from . import RenderOptions
+from .fonts import compact_faces, font_face_rules
 from .html import ASSETS_DIR, document_html, stylesheet_text
 
 
@@ -31,30 +34,31 @@ class FetchRefused(ContractgenError):
 
 
 class AssetsOnlyFetcher(URLFetcher):
-    """A WeasyPrint URL fetcher that serves files under one folder and refuses everything else.
+    """A WeasyPrint URL fetcher that serves files under one folder and a few named files, nothing else.
 
     ``fail_on_errors`` makes WeasyPrint stop on a refusal instead of printing without the resource:
     a contract that silently lost part of itself is worse than no contract.
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, files: Iterable[Path] = ()) -> None:
         super().__init__(fail_on_errors=True, allowed_protocols=("file",))
         self.root = root.resolve()
+        self.files = frozenset(f.resolve() for f in files)
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
-        path = asset_path(url, self.root)
+        path = asset_path(url, self.root, self.files)
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
 
 
-def asset_path(url: str, root: Path) -> Path:
-    """The file a ``file:`` URL names when it lies inside ``root``; ``FetchRefused`` otherwise."""
+def asset_path(url: str, root: Path, files: frozenset[Path] = frozenset()) -> Path:
+    """The file a ``file:`` URL names when it lies inside ``root`` or is one of ``files``; ``FetchRefused`` otherwise."""
     parts = urlsplit(url)
     if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
         raise FetchRefused(f"refused to fetch {url!r}: only the package's own assets may be read")
     # resolve() follows symlinks and '..', so nothing can point outside the folder.
     path = Path(unquote(parts.path)).resolve()
-    if not path.is_relative_to(root) or not path.is_file():
+    if not (path.is_relative_to(root) or path in files) or not path.is_file():
         raise FetchRefused(f"refused to fetch {url!r}: not a file in {root}")
     return path
 
@@ -72,10 +76,12 @@ class Engine:
 @functools.cache
 def engine() -> Engine:
     """The process's WeasyPrint engine, made on the first PDF render."""
-    fetcher = AssetsOnlyFetcher(ASSETS_DIR)
+    faces = compact_faces()
+    fetcher = AssetsOnlyFetcher(ASSETS_DIR, files=(face.path for face in faces))
     base_url = ASSETS_DIR.as_uri() + "/"
     font_config = FontConfiguration()
-    css = CSS(string=stylesheet_text(), base_url=base_url, url_fetcher=fetcher, font_config=font_config)
+    css = CSS(string=font_face_rules(faces) + stylesheet_text(), base_url=base_url, url_fetcher=fetcher,
+              font_config=font_config)
     return Engine(font_config, css, fetcher, base_url)
 
 
