@@ -151,6 +151,16 @@ def test_draft_html_shows_blank_labels_and_a_watermark() -> None:
     assert '<div class="watermark"' not in final and "草稿" not in "".join(parse(final).text)
 
 
+def test_html_file_has_anchors_to_link_to_and_the_print_document_does_not() -> None:
+    """A reviewer links to ``contract.html#clause-…``; in the PDF the ids would only cost layout time."""
+    from contractgen.render.html import document_html
+
+    screen = render_html(sample_contract(), RenderOptions(bundle=True))
+    for anchor in ('id="article-introduction"', 'id="clause-evaluation.time"', 'id="annex-privacy-policy"'):
+        assert anchor in screen
+    assert " id=" not in document_html(sample_contract(), RenderOptions(bundle=True), for_print=True)
+
+
 def test_part_renders_that_annex_alone_and_bundle_appends_all() -> None:
     part = squash("".join(parse(render_html(sample_contract(), RenderOptions(part="privacy-policy"))).text))
     assert part.startswith(squash("附件二：隐私保护政策"))

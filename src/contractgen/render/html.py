@@ -81,8 +81,9 @@ def _metadata(contract: Contract, annex: Annex | None) -> dict[str, str | None]:
 def document_html(contract: Contract, options: RenderOptions, *, for_print: bool = False) -> str:
     """The document as one HTML string.
 
-    The HTML file embeds the stylesheet and marks every value (``<span class="v" data-var=…>``);
-    ``for_print`` leaves both out, for the PDF renderer, which applies the compiled stylesheet.
+    The HTML file embeds the stylesheet, marks every value (``<span class="v" data-var=…>``) and gives
+    articles, clauses and annexes ids; ``for_print`` leaves all three out, for the PDF renderer,
+    which applies the compiled stylesheet.
     """
     annex = find_annex(contract, options.part) if options.part is not None else None
     context: dict[str, Any] = {
@@ -96,7 +97,7 @@ def document_html(contract: Contract, options: RenderOptions, *, for_print: bool
         # in unescaped.
         "css": None if for_print else Markup(stylesheet_text()),
         "watermark": Markup(watermark_svg()) if contract.draft else "",
-        "mark_values": not for_print,
+        "screen": not for_print,
     }
     return environment().get_template(TEMPLATE).render(context)
 
