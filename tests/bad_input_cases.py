@@ -188,10 +188,24 @@ def _layer_case(id: str, input: str, data: bytes, exit_code: int, expect: tuple[
                 group="Library files (a company layer: `--library company`)", **kw)
 
 
+OUTPUT_GROUP = "Output folder, several specs, failures half way, exit codes"
+
+
 def _output_case(id: str, input: str, exit_code: int, expect: tuple[str, ...], args: tuple[str, ...] = BUILD,
                  files: Mapping[str, bytes] | None = None, **kw) -> Case:
     return Case(id, input, {"spec.yaml": spec(), **PREVIOUS_BUILD, **(files or {})}, args, exit_code, expect,
-                group="Output folder, failures half way, exit codes", **kw)
+                group=OUTPUT_GROUP, **kw)
+
+
+BATCH = {"a.yaml": spec(), "b.yaml": spec(("name: 李明", "name: 王芳")), "c.yaml": spec(("name: 李明", "name: 张伟"))}
+"""Three specs that build, for ``contractgen build a.yaml b.yaml c.yaml -o out``."""
+
+
+def _batch_case(id: str, input: str, specs: tuple[str, ...], exit_code: int, expect: tuple[str, ...],
+                *options: str, files: Mapping[str, bytes] | None = None) -> Case:
+    """Several specs built at once into ``out``, which holds a previous build (hence ``--force``)."""
+    args = ("build", *specs, "-o", "out", "--format", "docx", "--force", *options)
+    return Case(id, input, {**PREVIOUS_BUILD, **BATCH, **(files or {})}, args, exit_code, expect, group=OUTPUT_GROUP)
 
 
 GBK = "industry: hotel\nsign_place: 上海市浦东新区\n".encode("gbk")
@@ -408,10 +422,23 @@ CASES: tuple[Case, ...] = (
                  ("error: unknown format 'docs'; available: docx, pdf, html, md, json",),
                  args=(*BUILD[:-1], "docs", "--force")),
     _output_case("unknown-option", "Unknown option", 2,
-                 ("Error: No such option '--forse'. (Did you mean one of: '--force', '--format'?)",),
+                 ("Error: No such option '--forse'. (Did you mean one of: '--force', '--format', '--jobs'?)",),
                  args=(*BUILD, "--forse")),
     _output_case("missing-argument", "Missing output folder", 2, ("Error: Missing option '-o' / '--output'.",),
                  args=("build", "spec.yaml")),
+    _batch_case("batch", "Several specs (for comparison): each contract in `out/<spec name>/`",
+                ("a.yaml", "b.yaml", "c.yaml"), 0, ("out: 3 contracts, 9 files",)),
+    _batch_case("batch-bad-spec", "Several specs, one of them bad: nothing is built", ("a.yaml", "bad.yaml", "b.yaml",
+                "c.yaml"), 2, ("error: bad.yaml:13: values.term_years: must be an integer from 1 to 30, got 31",),
+                files={"bad.yaml": spec(("term_years: 3", "term_years: 31"))}),
+    _batch_case("batch-same-name", "Two specs of the same file name (their folders would clash)",
+                ("a.yaml", "other/a.yaml"), 2,
+                ("error: a.yaml and other/a.yaml would both be built into out/a; rename one of them",),
+                files={"other/a.yaml": spec()}),
+    _batch_case("batch-same-spec", "The same spec twice", ("a.yaml", "b.yaml", "a.yaml"), 2,
+                ("error: a.yaml is given twice; give each spec once",)),
+    _batch_case("batch-jobs-0", "No processes to build with", ("a.yaml", "b.yaml"), 2,
+                ("error: --jobs must be at least 1, got 0",), "--jobs", "0"),
 )
 
 

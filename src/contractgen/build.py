@@ -1,24 +1,35 @@
 """Writing a build: render every requested file in memory, then put the folder in place atomically.
 
-Nothing half-written is ever left behind: all outputs are rendered first, written into a temporary
-folder beside the target, and only then renamed into place. A failure at any point leaves the
-previous contents of the output folder exactly as they were.
+Nothing half-written is ever left behind: outputs are written into a temporary folder beside the
+target, and only then renamed into place. A failure at any point leaves the previous contents of
+the output folder exactly as they were. A batch (``render_many``) renders many contracts on several
+processes and writes each one's files into its own subfolder of the one temporary folder as they
+arrive, so only a few contracts' bytes are held in memory at a time.
 """
 
 from __future__ import annotations
 
+import collections
+import contextlib
+import functools
 import hashlib
+import itertools
 import json
 import os
 import shutil
+import signal
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import UsageError
 from .model import Contract
 from .render import FORMATS, RenderOptions, extension, render
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 DEFAULT_FORMATS = ("docx", "pdf")
 
@@ -58,6 +69,93 @@ def render_outputs(contract: Contract, formats: Sequence[str], *, bundle: bool =
             options = RenderOptions(part=annex.id, reference_docx=reference_docx)
             outputs.append(Output(f"annexes/{annex.id}.{ext}", "annex", fmt, render(contract, fmt, options), annex.id))
     return outputs
+
+
+def batch_folders(spec_paths: Sequence[Path], out_dir: Path) -> list[str]:
+    """The subfolder of each spec's contract in a batch (its file name's stem); clashes are usage errors."""
+    if len(spec_paths) == 1:
+        return [""]
+    seen_files: dict[Path, Path] = {}
+    seen_stems: dict[str, Path] = {}
+    for path in spec_paths:
+        if path.resolve() in seen_files:
+            first = seen_files[path.resolve()]
+            same = "is given twice" if first == path else f"and {first} are the same file"
+            raise UsageError(f"{path} {same}; give each spec once")
+        if path.stem in ("", ".", ".."):
+            raise UsageError(f"{path}: a spec's file name must name its output folder; rename it")
+        # Case-folded: OUT/Hotel and OUT/hotel are one folder on macOS and Windows.
+        if path.stem.casefold() in seen_stems:
+            first = seen_stems[path.stem.casefold()]
+            raise UsageError(f"{first} and {path} would both be built into {out_dir / path.stem}; "
+                             "rename one of them")
+        seen_files[path.resolve()] = seen_stems[path.stem.casefold()] = path
+    return [path.stem for path in spec_paths]
+
+
+def default_jobs() -> int:
+    """How many processes a batch uses by default: the CPUs this process may run on."""
+    if hasattr(os, "sched_getaffinity"):  # honours taskset and container CPU sets; not on macOS
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def render_many(contracts: Sequence[Contract], formats: Sequence[str], *, jobs: int, bundle: bool = False,
+                reference_docx: Path | None = None) -> Iterator[list[Output]]:
+    """Each contract's files (what ``render_outputs`` gives), in input order, rendered on ``jobs`` processes.
+
+    With one job or one contract everything is rendered here. Otherwise worker processes render
+    the contracts, at most two per worker in flight, so memory stays bounded however many there
+    are. An error raised while rendering arrives here as itself (same class, same message); an
+    error or interrupt here, or closing the generator early (``close()``), cancels what has not
+    started.
+    """
+    if jobs < 1:
+        raise UsageError(f"jobs must be at least 1, got {jobs}")
+    render_one = functools.partial(render_outputs, formats=tuple(formats), bundle=bundle,
+                                   reference_docx=reference_docx)
+    if jobs == 1 or len(contracts) <= 1:
+        return (render_one(contract) for contract in contracts)
+    return _render_in_pool(render_one, contracts, min(jobs, len(contracts)))
+
+
+def _render_in_pool(render_one: Callable[[Contract], list[Output]], contracts: Sequence[Contract],
+                    workers: int) -> Iterator[list[Output]]:
+    """``render_many`` on a pool of ``workers`` processes, each keeping its own PDF engine warm."""
+    pool = _process_pool(workers)
+    try:
+        waiting = iter(contracts)
+        in_flight: collections.deque[Future[list[Output]]] = collections.deque(
+            pool.submit(render_one, contract) for contract in itertools.islice(waiting, 2 * workers))
+        while in_flight:
+            outputs = in_flight.popleft().result()
+            for contract in itertools.islice(waiting, 1):  # keep the workers busy while this one is written
+                in_flight.append(pool.submit(render_one, contract))
+            yield outputs
+    finally:
+        # Queued contracts are dropped; the ones being rendered (one per worker, and one more the
+        # pool has already handed out) finish first, then the workers exit.
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _process_pool(workers: int) -> ProcessPoolExecutor:
+    """Worker processes started by forkserver where there is one, else spawn; never fork.
+
+    Forking a process that has loaded Pango and fontconfig (a parent that rendered a PDF, or a test
+    process) copies their locks and threads in whatever state they are: workers could deadlock.
+    Imported here, not at the top: a single build does not pay ~40 ms for the process machinery.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
+                               initializer=_ignore_interrupts)
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the parent, which cancels the batch; else each would print a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def manifest(contract: Contract, outputs: Sequence[Output], *, spec_name: str, spec_sha256: str) -> dict:
@@ -109,32 +207,75 @@ def write_outputs(out_dir: Path, outputs: Sequence[Output], manifest_data: dict 
     failure (disk full, permission denied, an interrupt) removes the temporary folder and leaves
     ``out_dir`` exactly as it was.
     """
+    write_builds(out_dir, [("", outputs, manifest_data)], force=force, keep=keep)
+
+
+Build = tuple[str, Sequence[Output], dict | None]
+"""One contract's part of a build: its subfolder (``""`` for the output folder itself), files, manifest."""
+
+
+def write_builds(out_dir: Path, builds: Iterable[Build], *, force: bool, keep: Sequence[Path] = ()) -> int:
+    """``write_outputs`` for several contracts, each into its subfolder as ``builds`` yields it; the number of files.
+
+    ``builds`` may be rendering as it goes (``render_many``): only the contract being written is
+    held in memory, and everything is put in place together at the end, or not at all.
+    """
     out_dir = Path(out_dir)
     check_output_folder(out_dir, force=force, keep=keep)
+    tmp = _temporary_folder(out_dir)
+    files = 0
+    try:
+        for subfolder, outputs, manifest_data in builds:
+            with _writing(out_dir):
+                _write_files(tmp, subfolder, outputs, manifest_data)
+            files += len(outputs)
+        with _writing(out_dir):
+            os.chmod(tmp, 0o755)
+            _swap_into_place(tmp, out_dir.resolve())
+    except BaseException:  # interrupts too: never leave a half-written folder
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return files
+
+
+def _temporary_folder(out_dir: Path) -> Path:
+    """An empty folder beside ``out_dir``, on the same file system so it can be renamed into place."""
     parent = out_dir.resolve().parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=parent))
+        return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=parent))
     except OSError as exc:
         raise UsageError(f"{out_dir}: cannot create the output folder: {exc.strerror or exc}") from None
+
+
+@contextlib.contextmanager
+def _writing(out_dir: Path) -> Iterator[None]:
+    """A failed write (disk full, permission denied) is the user's to fix: a message, not a traceback.
+
+    Only around writing: an ``OSError`` while rendering stays an internal error.
+    """
     try:
-        for out in outputs:
-            target = (tmp / out.path).resolve()
-            if tmp.resolve() not in target.parents:  # defence in depth: ids are validated already
-                raise UsageError(f"refusing to write {out.path!r} outside the output folder")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(out.data)
-        if manifest_data is not None:
-            text = json.dumps(manifest_data, ensure_ascii=False, indent=2) + "\n"
-            (tmp / "manifest.json").write_text(text, encoding="utf-8")
-        os.chmod(tmp, 0o755)
-        _swap_into_place(tmp, out_dir.resolve())
-    except BaseException as exc:  # interrupts too: never leave a half-written folder
-        shutil.rmtree(tmp, ignore_errors=True)
-        if isinstance(exc, OSError):
-            raise UsageError(f"{out_dir}: cannot write the output: {exc.strerror or exc}; "
-                             "the output folder was left as it was") from None
-        raise
+        yield
+    except OSError as exc:
+        raise UsageError(f"{out_dir}: cannot write the output: {exc.strerror or exc}; "
+                         "the output folder was left as it was") from None
+
+
+def _write_files(root: Path, subfolder: str, outputs: Sequence[Output], manifest_data: dict | None) -> None:
+    """One contract's files and manifest into ``root/subfolder``, refusing any path that leads outside it."""
+    folder = (root / subfolder).resolve()
+    if folder != root.resolve() and root.resolve() not in folder.parents:
+        raise UsageError(f"refusing to write into {subfolder!r} outside the output folder")
+    for out in outputs:
+        target = (folder / out.path).resolve()
+        if folder not in target.parents:  # defence in depth: ids are validated already
+            raise UsageError(f"refusing to write {out.path!r} outside the output folder")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(out.data)
+    if manifest_data is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(manifest_data, ensure_ascii=False, indent=2) + "\n"
+        (folder / "manifest.json").write_text(text, encoding="utf-8")
 
 
 def _swap_into_place(tmp: Path, target: Path) -> None:

@@ -6,17 +6,22 @@ Heavy modules (renderers, diff) are imported inside the commands that need them,
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import json
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from .errors import ContractgenError, InputError
+from .errors import ContractgenError, InputError, SpecError, UsageError
+
+if TYPE_CHECKING:
+    from .model import Contract
+    from .spec import Spec
 
 
 class Exit(enum.IntEnum):
@@ -187,12 +192,47 @@ def init(industry: str, example: bool, layers: tuple[Path, ...]) -> None:
     click.echo(starter_spec(library, _industry(library, industry), example=example), nl=False)
 
 
-def _compose(spec_path: Path, layers: tuple[Path, ...], draft: bool):
+def _compose(spec_path: Path, layers: tuple[Path, ...], draft: bool) -> tuple[Spec, Contract]:
+    (spec, contract), = _compose_all((spec_path,), layers, draft)
+    return spec, contract
+
+
+def _compose_all(spec_paths: Sequence[Path], layers: tuple[Path, ...], draft: bool) -> list[tuple[Spec, Contract]]:
+    """Read and compose every spec (``Spec``, ``Contract``), reporting the problems of all of them at once.
+
+    The library is loaded only once a spec has been read, so a broken spec is reported without
+    waiting for it; with one spec, each error is raised as it is.
+    """
     from .compose import compose
     from .spec import load_spec
 
-    spec = load_spec(spec_path)
-    return spec, compose(spec, _library(layers), draft=draft)
+    failures: list[InputError] = []
+    specs = []
+    for path in spec_paths:
+        try:
+            specs.append(load_spec(path))
+        except InputError as exc:
+            failures.append(exc)
+    built = []
+    if specs:
+        try:
+            library = _library(layers)
+        except InputError as exc:  # a broken layer: every spec's contract depends on it
+            raise _all_problems([*failures, exc]) from None
+        for spec in specs:
+            try:
+                built.append((spec, compose(spec, library, draft=draft)))
+            except InputError as exc:
+                failures.append(exc)
+    if failures:
+        raise _all_problems(failures) from None
+    return built
+
+
+def _all_problems(failures: list[InputError]) -> InputError:
+    if len(failures) == 1:
+        return failures[0]
+    return SpecError([p for exc in failures for p in exc.problems])
 
 
 @cli.command("compose")
@@ -208,7 +248,7 @@ def compose_cmd(spec_path: Path, draft: bool, layers: tuple[Path, ...]) -> None:
 
 
 @cli.command()
-@click.argument("spec_path", metavar="SPEC", type=click.Path(path_type=Path))
+@click.argument("spec_paths", metavar="SPEC...", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(path_type=Path), help="Output folder.")
 @click.option("--format", "fmt", default="docx,pdf", show_default=True,
               help="Comma-separated: docx, pdf, html, md, json.")
@@ -216,20 +256,57 @@ def compose_cmd(spec_path: Path, draft: bool, layers: tuple[Path, ...]) -> None:
 @click.option("--bundle", is_flag=True, help="Also append the annexes to the contract file.")
 @click.option("--reference-docx", type=click.Path(path_type=Path), help="Your own DOCX template (styles, letterhead).")
 @click.option("--force", is_flag=True, help="Replace an existing, non-empty output folder.")
+@click.option("-j", "--jobs", type=int, show_default="one per CPU, at most one per spec",
+              help="Processes rendering contracts at once (several specs).")
 @library_option
-def build(spec_path: Path, out_dir: Path, fmt: str, draft: bool, bundle: bool, reference_docx: Path | None,
-          force: bool, layers: tuple[Path, ...]) -> None:
-    """Build a contract and its annexes into a folder, with manifest.json."""
-    from .build import check_output_folder, manifest, parse_formats, render_outputs, write_outputs
+def build(spec_paths: tuple[Path, ...], out_dir: Path, fmt: str, draft: bool, bundle: bool,
+          reference_docx: Path | None, force: bool, jobs: int | None, layers: tuple[Path, ...]) -> None:
+    """Build contracts and their annexes into a folder, with manifest.json.
+
+    With several specs, each contract goes into a subfolder named after its spec file
+    (a/hotel.yaml → OUT/hotel/), rendered on several processes at once (--jobs).
+    """
+    from .build import batch_folders, check_output_folder, default_jobs, parse_formats
 
     formats = parse_formats(fmt)
-    keep = (spec_path, *layers, *([reference_docx] if reference_docx else []))
+    if jobs is not None and jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, got {jobs}")
+    subfolders = batch_folders(spec_paths, out_dir)
+    keep = (*spec_paths, *layers, *([reference_docx] if reference_docx else []))
     check_output_folder(out_dir, force=force, keep=keep)  # before the work, not after it
-    spec, contract = _compose(spec_path, layers, draft)
+    built = _compose_all(spec_paths, layers, draft)
+    if len(built) == 1:
+        _build_one(*built[0], out_dir, formats, bundle, reference_docx, force, keep)
+    else:
+        jobs = jobs if jobs is not None else min(len(built), default_jobs())
+        _build_many(built, subfolders, out_dir, formats, jobs, bundle, reference_docx, force, keep)
+
+
+def _build_one(spec: Spec, contract: Contract, out_dir: Path, formats: Sequence[str], bundle: bool,
+               reference_docx: Path | None, force: bool, keep: Sequence[Path]) -> None:
+    """One spec: its contract's files straight into ``out_dir``."""
+    from .build import manifest, render_outputs, write_outputs
+
     outputs = render_outputs(contract, formats, bundle=bundle, reference_docx=reference_docx)
-    write_outputs(out_dir, outputs, manifest(contract, outputs, spec_name=spec_path.name, spec_sha256=spec.sha256),
-                  force=force, keep=keep)
+    write_outputs(out_dir, outputs, manifest(contract, outputs, spec_name=Path(spec.path).name,
+                                             spec_sha256=spec.sha256), force=force, keep=keep)
     click.echo(f"{out_dir}: {len(outputs)} files ({contract.title}{'，草稿' if contract.draft else ''})")
+
+
+def _build_many(built: Sequence[tuple[Spec, Contract]], subfolders: Sequence[str], out_dir: Path,
+                formats: Sequence[str], jobs: int, bundle: bool, reference_docx: Path | None, force: bool,
+                keep: Sequence[Path]) -> None:
+    """Several specs: rendered on ``jobs`` processes, each contract written into its subfolder as it arrives."""
+    from .build import manifest, render_many, write_builds
+
+    rendered = render_many([contract for _, contract in built], formats, jobs=jobs, bundle=bundle,
+                           reference_docx=reference_docx)
+    with contextlib.closing(rendered):  # a failed write stops the workers too
+        builds = ((subfolder, outputs, manifest(contract, outputs, spec_name=Path(spec.path).name,
+                                                spec_sha256=spec.sha256))
+                  for (spec, contract), subfolder, outputs in zip(built, subfolders, rendered, strict=True))
+        files = write_builds(out_dir, builds, force=force, keep=keep)
+    click.echo(f"{out_dir}: {len(built)} contracts, {files} files")
 
 
 @cli.command()

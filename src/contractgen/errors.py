@@ -1,7 +1,9 @@
 """The one error hierarchy: every expected failure is a ``ContractgenError``.
 
 Library code raises these and never prints or exits; only ``cli`` turns them into messages and exit
-codes. Input errors carry every ``Problem`` found, so a user sees all of them at once.
+codes. Input errors carry every ``Problem`` found, so a user sees all of them at once. Every error
+pickles to the same class and message, so one raised in a build's worker process reaches the CLI
+unchanged.
 """
 
 from __future__ import annotations
@@ -45,6 +47,11 @@ class InputError(ContractgenError):
     def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
         self.problems = tuple(sorted(problems, key=_problem_order))
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __reduce__(self) -> tuple:
+        # Rebuilt from the problems, not from the message (the default would pass the joined text to
+        # __init__): a build's worker processes send their errors to the parent by pickling them.
+        return type(self), (self.problems,), self.__dict__ or None
 
 
 class LibraryError(InputError):
