@@ -95,6 +95,8 @@ class Report:
     details: list[str] = field(default_factory=list)
     """Extra markdown (per-industry table, import lists) printed after the main table."""
     notes: list[str] = field(default_factory=list)
+    unreaped_cpu: float = 0.0
+    """CPU seconds of our own processes that ``getrusage`` does not see (the batch's pool workers)."""
 
 
 def ms(seconds: float) -> str:
@@ -144,11 +146,11 @@ def cpu_seconds() -> tuple[float, float] | None:
 
 
 def other_cpu_share(before: tuple[float, float] | None, after: tuple[float, float] | None,
-                    wall: float) -> float | None:
+                    wall: float, unreaped: float = 0.0) -> float | None:
     """The share of the machine's CPU that processes other than the benchmark used meanwhile."""
     if before is None or after is None or wall <= 0:
         return None
-    others = (after[0] - before[0]) - (after[1] - before[1])
+    others = (after[0] - before[0]) - (after[1] - before[1]) - unreaped
     return max(0.0, others / (wall * (os.cpu_count() or 1)))
 
 
@@ -541,6 +543,9 @@ class ParallelBatch:
     """Seconds spent parsing and composing, in this process."""
     render: float
     """Seconds from starting the pool to the last contract's files (worker start-up and warm-up included)."""
+    unreaped_cpu: float = 0.0
+    """CPU seconds the machine spent meanwhile beyond what ``getrusage`` sees: the pool's workers are
+    the forkserver's children, never ours, so the load check would count them as other processes."""
 
 
 def measure_parallel_batch(inputs: Inputs, count: int, jobs: int) -> ParallelBatch:
@@ -562,9 +567,13 @@ def measure_parallel_batch(inputs: Inputs, count: int, jobs: int) -> ParallelBat
         contract = compose(parse_spec(inputs.spec_texts[industry].encode(), f"{industry}.yaml"), inputs.library)
         contracts.append(dataclasses.replace(contract, annexes=()))
     composed = time.perf_counter()
+    busy = cpu_seconds()
     done = sum(1 for _ in render_many(contracts, ("docx", "pdf"), jobs=jobs))
     assert done == count
-    return ParallelBatch(count, jobs, composed - start, time.perf_counter() - composed)
+    rendered = time.perf_counter()
+    after = cpu_seconds()
+    unreaped = max(0.0, (after[0] - busy[0]) - (after[1] - busy[1])) if busy and after else 0.0
+    return ParallelBatch(count, jobs, composed - start, rendered - composed, unreaped)
 
 
 def parallel_rows(par: ParallelBatch) -> list[Row]:
@@ -799,6 +808,7 @@ def run_all(inputs: Inputs, workdir: Path, *, runs: int, batch: int, libreoffice
     progress(f"batch of {batch} on {jobs} processes")
     parallel = measure_parallel_batch(inputs, batch, jobs)
     report.rows += parallel_rows(parallel)
+    report.unreaped_cpu += parallel.unreaped_cpu
     progress("LibreOffice")
     lo = measure_libreoffice(warm.docx_files, batch_result.docx_dir, lo_runs or min(runs, 3), workdir, libreoffice)
     report.rows += libreoffice_rows(lo, warm, batch_result, parallel)
@@ -841,7 +851,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         inputs = prepare_inputs(workdir, industries or None)
         report = run_all(inputs, workdir, runs=args.runs, batch=args.batch, libreoffice=not args.no_libreoffice,
                          progress=lambda s: print(f"… {s}", file=sys.stderr, flush=True))
-    others = other_cpu_share(busy_before, cpu_seconds(), time.perf_counter() - started)
+    others = other_cpu_share(busy_before, cpu_seconds(), time.perf_counter() - started, report.unreaped_cpu)
     machine = machine_info()
     machine["Other load"] = (f"load average {load_before:.2f} before the run; other processes used "
                              + (f"{others:.0%} of the CPU during it" if others is not None else "? of the CPU"))
