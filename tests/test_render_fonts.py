@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,15 @@ def render_in_subprocess(tmp_path: Path, env: dict[str, str], name: str, options
     return out.read_bytes()
 
 
+def without_uharfbuzz(tmp_path: Path) -> dict[str, str]:
+    """The environment of a process where uharfbuzz cannot be imported and no compact font is cached."""
+    stub = tmp_path / "stub"
+    stub.mkdir(exist_ok=True)
+    (stub / "uharfbuzz.py").write_text("raise ImportError('uharfbuzz is not installed')\n")
+    return {"CONTRACTGEN_CACHE_DIR": str(tmp_path / "empty-cache"),
+            "PYTHONPATH": os.pathsep.join(filter(None, (str(stub), os.environ.get("PYTHONPATH"))))}
+
+
 def test_every_character_of_the_shipped_library_is_in_the_compact_faces() -> None:
     covered = set(map(chr, repertoire()))
     missing: dict[str, set[str]] = {}
@@ -68,7 +78,7 @@ def test_the_pdf_uses_the_compact_faces_and_looks_exactly_as_with_the_full_fonts
     if len(compact_faces()) != len(FACES):
         pytest.skip("compact fonts unavailable on this machine")
     compact = render(sample_contract(), "pdf", RenderOptions(bundle=True))
-    full = render_in_subprocess(tmp_path, {"CONTRACTGEN_CACHE_DIR": "/dev/null/no-cache"}, "full")
+    full = render_in_subprocess(tmp_path, without_uharfbuzz(tmp_path), "full")
     assert {"contractgen-Serif-SC", "contractgen-Sans-SC-Bold"} <= pdffonts(compact, tmp_path)
     assert {"Noto-Serif-CJK-SC", "Noto-Sans-CJK-SC-Bold"} <= pdffonts(full, tmp_path)
     assert not [f for f in pdffonts(compact, tmp_path) if "CJK" in f]
@@ -108,11 +118,22 @@ def test_compact_font_is_made_once_and_is_deterministic(tmp_path: Path) -> None:
     assert [p.name for p in (tmp_path / "a").iterdir()] == [first.name]  # no temporary file left
 
 
-def test_without_a_usable_cache_the_full_fonts_print_the_same_text(tmp_path: Path) -> None:
+def test_without_a_writable_cache_the_pdf_is_the_same(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
-    pdf = render_in_subprocess(tmp_path, {"CONTRACTGEN_CACHE_DIR": str(blocker)}, "nocache", "")
+    cached = render_in_subprocess(tmp_path, {}, "cached", "")
+    uncached = render_in_subprocess(tmp_path, {"CONTRACTGEN_CACHE_DIR": str(blocker)}, "uncached", "")
+    assert {"contractgen-Serif-SC", "contractgen-Sans-SC-Bold"} <= pdffonts(uncached, tmp_path)
+    assert uncached == cached
+    assert blocker.read_text() == "x" and not list(Path(tempfile.gettempdir()).glob("contractgen-fonts-*"))
+
+
+def test_without_uharfbuzz_the_full_fonts_print_the_same_text(tmp_path: Path) -> None:
+    pdf = render_in_subprocess(tmp_path, without_uharfbuzz(tmp_path), "no-uharfbuzz", "")
     assert {"Noto-Serif-CJK-SC", "Noto-Sans-CJK-SC-Bold"} <= pdffonts(pdf, tmp_path)
+    path = tmp_path / "no-uharfbuzz.pdf"
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "酒店住宿服务反馈和评价合同" in text.replace(" ", "")
 
 
 def test_the_cache_folder_follows_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

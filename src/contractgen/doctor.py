@@ -119,10 +119,10 @@ def _compact_fonts() -> Check:
 
     Without them PDFs are the same, only larger and slower, so the check is not required.
     """
-    from .render.fonts import FACES, cache_dir, compact_faces
+    from .render.fonts import FACES, compact_faces
 
     faces = compact_faces()
-    fix = f"pip install uharfbuzz && {APT} fontconfig fonts-noto-cjk  # and make {cache_dir()} writable"
+    fix = f"pip install uharfbuzz && {APT} fontconfig fonts-noto-cjk"
     if len(faces) == len(FACES):
         return Check("compact fonts", True, ", ".join(str(f.path) for f in faces), fix, required=False)
     made = {f.family for f in faces}

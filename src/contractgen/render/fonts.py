@@ -11,12 +11,14 @@ font, as before.
 
 Owns: which faces are compacted, finding their files (fontconfig's ``fc-match``), making the
 compact files with HarfBuzz (``uharfbuzz``) and keeping them in a per-user cache, so the work is done
-once per machine, not per process. Any failure (no fontconfig, a font not installed, a cache that
-cannot be written) leaves the stylesheet's full fonts in use: slower PDFs, never wrong ones.
+once per machine, not per process (without a writable cache, once per process, in a temporary
+folder: the PDFs are the same either way). Any other failure (no fontconfig, a font not installed,
+no uharfbuzz) leaves the stylesheet's full fonts in use: slower PDFs, never wrong ones.
 """
 
 from __future__ import annotations
 
+import atexit
 import functools
 import hashlib
 import os
@@ -163,11 +165,22 @@ def compact_faces() -> tuple[CompactFace, ...]:
         if source is None:
             continue
         try:
-            path = compact_font(*source, cache_dir() / "fonts")
+            try:
+                path = compact_font(*source, cache_dir() / "fonts")
+            except OSError:  # no writable cache: make it for this process, so PDFs come out the same
+                path = compact_font(*source, _scratch_dir())
         except (OSError, ImportError, RuntimeError):
-            continue  # no cache, no uharfbuzz: the full font prints the same text, only slower
+            continue  # no uharfbuzz, no disk: the full font prints the same text, only slower
         faces.append(CompactFace(face.family, face.weight, path))
     return tuple(faces)
+
+
+@functools.cache
+def _scratch_dir() -> Path:
+    """A folder for this process's compact fonts, removed when it exits."""
+    folder = Path(tempfile.mkdtemp(prefix="contractgen-fonts-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
 
 
 def font_face_rules(faces: tuple[CompactFace, ...]) -> str:
