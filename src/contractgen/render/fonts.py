@@ -139,7 +139,7 @@ def compact_font(source: Path, index: int, cache: Path) -> Path:
         str(stat.st_mtime_ns), hashlib.sha256(",".join(map(str, points)).encode()).hexdigest(),
     )).encode()).hexdigest()[:24]
     target = cache / f"{source.stem}-{index}-{key}.otf"
-    if target.is_file():
+    if target.is_file() and os.access(target, os.R_OK):
         return target
     subset_input = hb.SubsetInput()
     subset_input.unicode_set.update(points)
@@ -149,6 +149,7 @@ def compact_font(source: Path, index: int, cache: Path) -> Path:
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; a cache shared via $CONTRACTGEN_CACHE_DIR is read by all
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
