@@ -108,7 +108,8 @@ def render_many(contracts: Sequence[Contract], formats: Sequence[str], *, jobs: 
     the contracts, at most two per worker in flight, so memory stays bounded however many there
     are. An error raised while rendering arrives here as itself (same class, same message); an
     error or interrupt here, or closing the generator early (``close()``), cancels what has not
-    started.
+    started. Workers start by forkserver or spawn, so a script calling this with ``jobs > 1`` needs
+    the usual ``if __name__ == "__main__":`` guard around its own work.
     """
     if jobs < 1:
         raise UsageError(f"jobs must be at least 1, got {jobs}")
