@@ -84,6 +84,15 @@ def test_wheel_ships_the_library(tmp_path):
     for folder in ("clauses", "industries", "attachments"):
         assert any(n.startswith(f"contractgen/_library/{folder}/") and n.endswith(".yaml") for n in names), folder
     assert "contractgen/render/assets/contract.css" in names
+    # Compiled message catalogs, read by the standard library alone (no Babel, no cache).
+    assert not [n for n in names if n.endswith(".po")]
+    unpacked = tmp_path / "unpacked"
+    zipfile.ZipFile(wheel).extractall(unpacked)
+    script = "from contractgen.i18n import text; print(text('cli.error', 'zh', message='x'))"
+    shown = subprocess.run([sys.executable, "-c", script],
+                           env={"PYTHONPATH": str(unpacked), "CONTRACTGEN_CACHE_DIR": str(tmp_path / "no-cache")},
+                           capture_output=True, text=True, check=True)
+    assert shown.stdout == "错误：x\n" and not (tmp_path / "no-cache").exists()
 
 
 # --- the commands ------------------------------------------------------------------------------------

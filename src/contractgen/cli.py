@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .errors import ContractgenError, InputError, SpecError, UsageError
+from .i18n import LANGUAGES, set_language, text, use_language
 
 if TYPE_CHECKING:
     from .model import Contract
@@ -37,26 +38,30 @@ class _Group(click.Group):
     """Turns our errors into one clear message each, and internal errors into a hint."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        with use_language(None):  # --lang holds for this command only, not for the rest of the process
+            return self._invoke(ctx)
+
+    def _invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except ContractgenError as exc:
             lines = [str(p) for p in exc.problems] if isinstance(exc, InputError) else [str(exc)]
             for line in lines:
-                click.echo(f"error: {line}", err=True)
+                click.echo(text("cli.error", message=line), err=True)
             if isinstance(exc, InputError) and len(lines) > 1:
-                click.echo(f"{len(lines)} problems found", err=True)
+                click.echo(text("cli.problem-count", count=len(lines)), err=True)
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except KeyboardInterrupt:
-            click.echo("interrupted; nothing was written", err=True)
+            click.echo(text("cli.interrupted"), err=True)
             ctx.exit(130)
         except Exception as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 traceback.print_exc()
             else:
-                click.echo(f"contractgen: internal error: {type(exc).__name__}: {exc}", err=True)
-                click.echo("This is a bug in contractgen. Rerun with --debug to see the traceback.", err=True)
+                click.echo(text("cli.internal-error", kind=type(exc).__name__, detail=str(exc)), err=True)
+                click.echo(text("cli.internal-error-hint"), err=True)
             ctx.exit(Exit.INTERNAL)
 
 
@@ -87,11 +92,14 @@ def _echo_json(data: Any) -> None:
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show the traceback of internal errors.")
+@click.option("--lang", type=click.Choice(LANGUAGES), help="Language of messages (default: $CONTRACTGEN_LANG, "
+              "else the locale: zh* is Chinese, anything else English).")
 @click.version_option(package_name="contractgen")
 @click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
+def cli(ctx: click.Context, debug: bool, lang: str | None) -> None:
     """Generate Chinese service contracts from a clause library, and diff them for lawyers."""
     ctx.obj = {"debug": debug}
+    set_language(lang)
 
 
 @cli.command()

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .i18n import Message, msg
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing wrong with an input, located as precisely as we know."""
+    """One thing wrong with an input, located as precisely as we know; ``str()`` renders it in the
+    current language (``i18n.language()``), so a problem made in a worker process is shown in the
+    language of the process that shows it."""
 
     path: str
     """The file as the user named it (or a library-relative path)."""
@@ -21,24 +25,56 @@ class Problem:
     """1-based line, when known."""
     field: str
     """Dotted field name, e.g. ``values.term_years``; empty when the whole file is meant."""
-    message: str
-    """What is wrong, in plain words."""
+    msg: Message | str
+    """What is wrong: a message id with parameters (plain text only until a message is converted)."""
     column: int | None = None
     """1-based column, for YAML syntax errors."""
+    label: str = ""
+    """The field's Chinese label (``签订日期``, a variable's ``label``), set by whoever knows the field;
+    Chinese messages name the field as ``签订日期（sign_date）``."""
 
-    def __str__(self) -> str:
+    @property
+    def code(self) -> str:
+        """The message id (empty for a message not yet converted to one)."""
+        return self.msg.code if isinstance(self.msg, Message) else ""
+
+    @property
+    def params(self) -> dict:
+        """The message's parameters."""
+        return self.msg.args if isinstance(self.msg, Message) else {}
+
+    @property
+    def message(self) -> str:
+        """What is wrong, rendered in the current language, without the location."""
+        return str(self.msg)
+
+    @property
+    def where(self) -> str:
+        """``path:line:column``, as far as known (editors jump to it)."""
         where = self.path
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return where
+
+    def __str__(self) -> str:
+        if not self.field:
+            return str(msg("problem.at", where=self.where, message=self.msg))
+        code = "problem.at-labelled-field" if self.label else "problem.at-field"
+        return str(msg(code, where=self.where, field=self.field, label=self.label, message=self.msg))
 
 
 class ContractgenError(Exception):
-    """Root of every error a user can cause; the CLI exits with ``exit_code``."""
+    """Root of every error a user can cause; the CLI exits with ``exit_code``.
+
+    Built from a ``Message`` (plain text only until a message is converted), rendered when shown.
+    """
 
     exit_code = 2
+
+    def __str__(self) -> str:
+        return " ".join(str(arg) for arg in self.args)
 
 
 class InputError(ContractgenError):
@@ -46,7 +82,10 @@ class InputError(ContractgenError):
 
     def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
         self.problems = tuple(sorted(problems, key=_problem_order))
-        super().__init__("\n".join(str(p) for p in self.problems))
+        super().__init__()
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
 
     def __reduce__(self) -> tuple:
         # Rebuilt from the problems, not from the message (the default would pass the joined text to
@@ -67,4 +106,5 @@ class UsageError(ContractgenError):
 
 
 def _problem_order(p: Problem) -> tuple[str, int, int, str, str]:
-    return (p.path, p.line or 0, p.column or 0, p.field, p.message)
+    # By id and parameters, not by rendered text: the order must not depend on the language.
+    return (p.path, p.line or 0, p.column or 0, p.field, repr(p.msg))

@@ -29,6 +29,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..cache import cache_dir
+
 FORMAT_VERSION = "1"
 """Part of every cache key: change it when the way compact files are made changes."""
 
@@ -88,14 +90,6 @@ def repertoire() -> tuple[int, ...]:
             except UnicodeDecodeError:
                 continue  # unassigned position in the code table
     return tuple(sorted(points))
-
-
-def cache_dir() -> Path:
-    """``$CONTRACTGEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/contractgen``, else ``~/.cache/contractgen``."""
-    if explicit := os.environ.get("CONTRACTGEN_CACHE_DIR"):
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "contractgen"
 
 
 def find_source(face: FaceSpec) -> tuple[Path, int] | None:
