@@ -52,6 +52,7 @@ from lxml import etree
 from ..errors import UsageError
 from ..model import Annex, Clause, Contract, Form, Paragraph, Party, Run
 from . import RenderOptions
+from . import docx_origin as origin
 from ._common import document_date, find_annex, signature_rows
 
 REFERENCE_DOCX = Path(__file__).resolve().parent / "assets" / "reference.docx"
@@ -279,12 +280,44 @@ def _run(text: str, style_id: str = "") -> str:
 
 
 class _Writer:
-    """Appends the contract's paragraphs and tables, in the template's styles, to ``out``."""
+    """Appends the contract's paragraphs and tables, in the template's styles, to ``out``, and
+    marks where each came from (``docx_origin``): a hidden bookmark per paragraph of a unit and per
+    filled value, listed in ``paragraphs`` and ``values``."""
 
     def __init__(self, styles: dict[str, str], text_width: int) -> None:
         self.s = {key: _attr(style_id) for key, style_id in styles.items()}
         self.width = text_width
         self.out: list[str] = []
+        self.paragraphs: list[origin.ParagraphOrigin] = []
+        self.values: list[origin.ValueOrigin] = []
+        self._unit: tuple[str, str, str] = ("", "", "")
+        self._index = 0
+        self._bookmarks = 0
+
+    # Where the paragraphs come from -------------------------------------------------------------
+    def unit(self, kind: str, key: str, version: str = "") -> None:
+        """The paragraphs marked from now on belong to this unit (``docx_origin.ParagraphOrigin``)."""
+        self._unit = (kind, key, version)
+        self._index = 0
+
+    def _bookmark(self, name: str) -> tuple[str, str]:
+        self._bookmarks += 1
+        n = self._bookmarks
+        return (f'<w:bookmarkStart w:id="{n}" w:name="{name}"/>', f'<w:bookmarkEnd w:id="{n}"/>')
+
+    def mark(self, paragraph: str, text: str) -> str:
+        """The paragraph (as ``para`` made it) with a bookmark naming its unit and index at its start.
+
+        The bookmark is a point, not a range: LibreOffice lays out a line ending in a bookmark's end
+        differently (no hanging full-width punctuation), and the paragraph holding the point is
+        identified just as well."""
+        kind, key, version = self._unit
+        name = origin.paragraph_name(key, self._index)
+        self.paragraphs.append(origin.ParagraphOrigin(name, kind, key, version, self._index, origin.text_hash(text)))
+        self._index += 1
+        start, end = self._bookmark(name)
+        head = paragraph.index("</w:pPr>") + len("</w:pPr>")
+        return paragraph[:head] + start + end + paragraph[head:]
 
     # Paragraphs ------------------------------------------------------------------------------
     def para(self, style: str, content: str = "") -> str:
@@ -293,22 +326,34 @@ class _Writer:
     def add(self, style: str, content: str = "") -> None:
         self.out.append(self.para(style, content))
 
+    def add_marked(self, style: str, content: str, text: str) -> None:
+        self.out.append(self.mark(self.para(style, content), text))
+
     def runs(self, runs: Iterable[Run]) -> str:
         parts = []
         for run in runs:
             if run.kind == "value":
-                parts.append(_run(run.text, self.s["value"]))
+                parts.append(self._value(run, _run(run.text, self.s["value"])))
             elif run.kind == "blank":
-                parts.append(_run(run.text or f"＿＿＿＿（{run.raw or run.var or ''}）", self.s["blank"]))
+                text = run.text or f"＿＿＿＿（{run.raw or run.var or ''}）"
+                parts.append(self._value(run, _run(text, self.s["blank"])))
             else:
                 parts.append(_run(run.text))
         return "".join(parts)
 
+    def _value(self, run: Run, xml: str) -> str:
+        var = run.var or ""
+        name = origin.value_name(var, len(self.values))
+        self.values.append(origin.ValueOrigin(name, var, run.raw or "" if run.kind == "value" else ""))
+        start, end = self._bookmark(name)
+        return start + xml + end
+
     def text_paragraph(self, paragraph: Paragraph, style: str = "body") -> str:
+        """A paragraph of the current unit (marked)."""
         if paragraph.number:
             number = _run(paragraph.number + _number_gap(paragraph.number))
-            return self.para("item", number + self.runs(paragraph.runs))
-        return self.para(style, self.runs(paragraph.runs))
+            return self.mark(self.para("item", number + self.runs(paragraph.runs)), paragraph.text)
+        return self.mark(self.para(style, self.runs(paragraph.runs)), paragraph.text)
 
     # Tables ----------------------------------------------------------------------------------
     def table(self, style: str, widths: list[int], rows: Iterable[str]) -> None:
@@ -362,19 +407,22 @@ def _number_gap(number: str) -> str:
 
 
 def _parties(b: _Writer, parties: tuple[Party, ...]) -> None:
+    b.unit("parties", "@parties")
     for party in parties:
         label = f"{party.designation}（{party.label}）：" if party.label else f"{party.designation}："
-        b.add("party", _run(label) + b.runs((party.name,)))
+        b.add_marked("party", _run(label) + b.runs((party.name,)), label + party.name.text)
         for name, run in party.details:
-            b.add("party_detail", _run(f"{name}：") + b.runs((run,)))
+            b.add_marked("party_detail", _run(f"{name}：") + b.runs((run,)), f"{name}：{run.text}")
 
 
 def _articles(b: _Writer, contract: Contract) -> None:
     for article in contract.articles:
-        b.add("heading", _run(_inline(article.heading)))
+        b.unit("article", article.id, article.version)
+        b.add_marked("heading", _run(_inline(article.heading)), article.title)
         for paragraph in article.paragraphs:
             b.out.append(b.text_paragraph(paragraph))
         for clause in article.clauses:
+            b.unit("clause", clause.id, clause.version)
             b.out.append(_clause_head(b, clause))
             rest = clause.paragraphs[1:] if _runs_on(clause) else clause.paragraphs
             for paragraph in rest:
@@ -397,7 +445,10 @@ def _clause_head(b: _Writer, clause: Clause) -> str:
         parts += [_run(gap if clause.title else clause.number + gap), b.runs(clause.paragraphs[0].runs)]
     elif not clause.title:
         parts.append(_run(clause.number))
-    return b.para("clause", "".join(parts))
+    head = [clause.title] if clause.title else []
+    if _runs_on(clause):
+        head.append(clause.paragraphs[0].text)
+    return b.mark(b.para("clause", "".join(parts)), "　".join(head))
 
 
 def _signatures(b: _Writer, contract: Contract) -> None:
@@ -405,6 +456,7 @@ def _signatures(b: _Writer, contract: Contract) -> None:
     if not rows:
         return
     widths = _split(b.width, [1] * len(rows[0]))
+    b.unit("signature", "@signature")
     table_rows = []
     for row in rows:
         cells = []
@@ -417,17 +469,21 @@ def _signatures(b: _Writer, contract: Contract) -> None:
                     if len(line.label) + 1 + len(line.value) > width // 240:
                         content += "<w:r><w:br/></w:r>"
                     content += _run(line.value)
-            cells.append(b.cell(width, b.para("signature", content)))
+            paragraph = b.para("signature", content)
+            if line is not None:
+                paragraph = b.mark(paragraph, f"{line.label}：{line.value}")
+            cells.append(b.cell(width, paragraph))
         table_rows.append(b.row(cells))
     b.table("signature_table", widths, table_rows)
 
 
 def _annex(b: _Writer, annex: Annex) -> None:
-    b.add("annex", _run(_inline(annex.heading)))
+    b.unit("annex", annex.id, annex.version)
+    b.add_marked("annex", _run(_inline(annex.heading)), annex.title)
     for paragraph in annex.intro:
         b.out.append(b.text_paragraph(paragraph))
     for section in annex.sections:
-        b.add("section", _run(_inline(section.heading)))
+        b.add_marked("section", _run(_inline(section.heading)), section.heading)
         for paragraph in section.paragraphs:
             b.out.append(b.text_paragraph(paragraph))
     if annex.form is not None:
@@ -504,13 +560,14 @@ def _split(total: int, weights: list[int]) -> list[int]:
     return widths
 
 
-def _body_xml(skeleton: _Skeleton, contract: Contract, options: RenderOptions, annex: Annex | None) -> str:
-    """Everything after the cover block, as WordprocessingML with the ``w`` prefix."""
+def _body(skeleton: _Skeleton, contract: Contract, options: RenderOptions, annex: Annex | None) -> _Writer:
+    """Everything after the cover block, as WordprocessingML with the ``w`` prefix (``out``)."""
     b = _Writer(skeleton.styles, skeleton.text_width)
     if annex is not None:
         _annex(b, annex)
-        return "".join(b.out)
+        return b
     _parties(b, contract.parties)
+    b.unit("preamble", "@preamble")
     for paragraph in contract.preamble:
         b.out.append(b.text_paragraph(paragraph, "preamble"))
     _articles(b, contract)
@@ -519,7 +576,7 @@ def _body_xml(skeleton: _Skeleton, contract: Contract, options: RenderOptions, a
     if options.bundle:
         for each in contract.annexes:
             _annex(b, each)
-    return "".join(b.out)
+    return b
 
 
 # --------------------------------------------------------------------------------------------------
@@ -639,10 +696,13 @@ def render_docx(contract: Contract, options: RenderOptions) -> bytes:
     skeleton = _skeleton(data, contract.draft, source)
     values = _skeleton_values(contract)
 
+    body = _body(skeleton, contract, options, annex)
+    table = origin.table_xml(body.paragraphs, body.values, industry=contract.industry,
+                             library_version=contract.library.version)
     members: list[tuple[str, bytes]] = []
     for name, blob in skeleton.members:
         if name == skeleton.document:
-            blob = _document_xml(blob, values, _body_xml(skeleton, contract, options, annex), annex is not None)
+            blob = _document_xml(blob, values, "".join(body.out), annex is not None)
         elif name == skeleton.core:
             blob = _core_xml(contract, annex)
         elif _PH_BYTES in blob:  # a header or footer with the contract number
@@ -650,4 +710,54 @@ def render_docx(contract: Contract, options: RenderOptions) -> bytes:
             _fill(root, values)
             blob = _serialize(root)
         members.append((name, blob))
-    return _package(members)
+    return _package(_with_origin_part(members, skeleton.document, table))
+
+
+def _with_origin_part(members: list[tuple[str, bytes]], document: str, table: bytes) -> list[tuple[str, bytes]]:
+    """The package with the origin table as a custom XML part of the main document, under the first
+    free ``customXml/itemN.xml`` name (a firm's template may hold custom XML parts of its own)."""
+    names = {name for name, _ in members}
+    n = 1
+    while f"customXml/item{n}.xml" in names or f"customXml/itemProps{n}.xml" in names:
+        n += 1
+    item, props = f"customXml/item{n}.xml", f"customXml/itemProps{n}.xml"
+    doc_dir = document.rsplit("/", 1)[0] if "/" in document else ""
+    doc_rels = f"{doc_dir}/_rels/{document.rsplit('/', 1)[-1]}.rels" if doc_dir else f"_rels/{document}.rels"
+    target = "../" * doc_dir.count("/") + ("../" if doc_dir else "") + item
+    out: list[tuple[str, bytes]] = []
+    for name, blob in members:
+        if name == "[Content_Types].xml":
+            blob = _with_content_types(blob, "/" + props)
+        elif name == doc_rels:
+            blob = _with_relationship(blob, origin.CUSTOM_XML_REL, target)
+        out.append((name, blob))
+    if doc_rels not in names:
+        out.append((doc_rels, _with_relationship(_EMPTY_RELS, origin.CUSTOM_XML_REL, target)))
+    out += [(item, table), (f"customXml/_rels/item{n}.xml.rels", origin.item_rels_xml(f"itemProps{n}.xml")),
+            (props, origin.props_xml(table))]
+    return out
+
+
+_EMPTY_RELS = b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"/>'
+_CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+
+
+def _with_content_types(blob: bytes, props_part: str) -> bytes:
+    root = etree.fromstring(blob)
+    if not any(d.get("Extension", "").lower() == "xml" for d in root.iter(f"{{{_CT_NS}}}Default")):
+        etree.SubElement(root, f"{{{_CT_NS}}}Default", Extension="xml", ContentType="application/xml")
+    etree.SubElement(root, f"{{{_CT_NS}}}Override", PartName=props_part, ContentType=origin.CUSTOM_XML_PROPS_TYPE)
+    return _serialize(root)
+
+
+def _with_relationship(blob: bytes, rel_type: str, target: str) -> bytes:
+    root = etree.fromstring(blob)
+    ids = {rel.get("Id") for rel in root}
+    n = 1
+    while f"rIdCg{n}" in ids:
+        n += 1
+    etree.SubElement(root, f"{{{_RELS_NS}}}Relationship", Id=f"rIdCg{n}", Type=rel_type, Target=target)
+    return _serialize(root)
+
+
+_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
