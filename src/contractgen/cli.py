@@ -78,11 +78,9 @@ def _library(layers: tuple[Path, ...]):
 
 def _industry(library, industry: str) -> str:
     if industry not in library.industry:
-        from .errors import UsageError
-        from .library import did_you_mean
+        from .library import unknown_industry
 
-        raise UsageError(f"unknown industry {industry!r}{did_you_mean(industry, library.industry)}; "
-                         f"one of: {', '.join(library.industry)}")
+        raise UsageError(unknown_industry(library, industry))
     return industry
 
 

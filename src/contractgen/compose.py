@@ -20,9 +20,20 @@ from jinja2 import TemplateError
 
 from . import formats, templates
 from .errors import LibraryError, Problem, SpecError
-from .library import AnnexDef, ArticleDef, ClauseDef, Library, Variable, as_number, did_you_mean, value_problem
+from .i18n import Message, msg
+from .library import (
+    AnnexDef,
+    ArticleDef,
+    ClauseDef,
+    Library,
+    Variable,
+    as_number,
+    did_you_mean,
+    unknown_industry,
+    value_problem,
+)
 from .model import Annex, Article, Clause, Contract, LibraryInfo, Paragraph, Party, Run, Section
-from .spec import PARTY_KEYS, PARTY_ROLES, SPEC_KEYS, Spec
+from .spec import PARTY_KEYS, PARTY_ROLES, SPEC_KEYS, Spec, field_label
 from .yamlio import YamlMap, line_of
 
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
@@ -59,8 +70,13 @@ class _Ctx:
     runs: list[Run]
     numbers: dict[str, str]
 
-    def problem(self, container: Any, key: Any, fld: str, message: str) -> None:
-        self.problems.append(Problem(self.spec.path, line_of(container, key), fld, message))
+    def problem(self, container: Any, key: Any, fld: str, message: Message) -> None:
+        """A problem at ``container[key]``'s line."""
+        self.at(line_of(container, key), fld, message)
+
+    def at(self, line: int | None, fld: str, message: Message) -> None:
+        """A problem at ``line``, naming the field by its label too."""
+        self.problems.append(Problem(self.spec.path, line, fld, message, label=field_label(fld, self.library)))
 
 
 def compose(spec: Spec, library: Library, *, draft: bool = False) -> Contract:
@@ -69,15 +85,12 @@ def compose(spec: Spec, library: Library, *, draft: bool = False) -> Contract:
     ctx = _Ctx(spec, library, draft, [], {}, [], {})
     for key in data:
         if key not in SPEC_KEYS:
-            ctx.problem(data, key, str(key), f"unknown key{did_you_mean(key, SPEC_KEYS)}")
+            ctx.problem(data, key, str(key), msg("spec.unknown-key", hint=did_you_mean(key, SPEC_KEYS)))
     industry_id = data.get("industry")
     if industry_id is None:
-        ctx.problems.append(Problem(spec.path, 1, "industry", "is required (one of: "
-                                    + ", ".join(library.industry) + ")"))
+        ctx.at(1, "industry", msg("spec.industry-required", choices=tuple(library.industry)))
     elif not isinstance(industry_id, str) or industry_id not in library.industry:
-        ctx.problem(data, "industry", "industry",
-                    f"unknown industry {industry_id!r}{did_you_mean(str(industry_id), library.industry)}; "
-                    f"one of: {', '.join(library.industry)}")
+        ctx.problem(data, "industry", "industry", unknown_industry(library, industry_id))
     if ctx.problems and (not isinstance(industry_id, str) or industry_id not in library.industry):
         raise SpecError(ctx.problems)
     industry = library.industry[industry_id]
@@ -130,12 +143,12 @@ def _id_list(ctx: _Ctx, key: str) -> list[tuple[str, int | None]]:
     if raw is None:
         return []
     if not isinstance(raw, list):
-        ctx.problem(ctx.spec.data, key, key, "must be a list of ids")
+        ctx.problem(ctx.spec.data, key, key, msg("spec.must-be-id-list"))
         return []
     out = []
     for i, item in enumerate(raw):
         if not isinstance(item, str):
-            ctx.problem(raw, i, f"{key}[{i}]", f"must be an id, got {item!r}")
+            ctx.problem(raw, i, f"{key}[{i}]", msg("spec.must-be-id", value=item))
         else:
             out.append((item, line_of(raw, i)))
     return out
@@ -148,34 +161,33 @@ def _read_options(ctx: _Ctx, industry: str) -> _Options:
     include, exclude = set(), set()
     for ident, line in _id_list(ctx, "include"):
         if ident not in optional:
-            why = "is not an optional clause of this industry" if ident in library.node else "unknown optional clause"
-            ctx.problems.append(Problem(ctx.spec.path, line, "include", f"{why} {ident!r}{did_you_mean(ident, optional)}"))
+            ctx.at(line, "include", msg("spec.include-not-optional" if ident in library.node else "spec.include-unknown",
+                                        id=ident, hint=did_you_mean(ident, optional)))
         else:
             include.add(ident)
     for ident, line in _id_list(ctx, "exclude"):
         node = offered.get(ident)
         if node is None:
-            ctx.problems.append(Problem(ctx.spec.path, line, "exclude",
-                                        f"unknown clause {ident!r}{did_you_mean(ident, offered)}"))
+            ctx.at(line, "exclude", msg("spec.exclude-unknown", id=ident, hint=did_you_mean(ident, offered)))
         elif not node.excludable:
-            ctx.problems.append(Problem(ctx.spec.path, line, "exclude",
-                                        f"clause {ident!r} cannot be left out (the library does not allow it)"))
+            ctx.at(line, "exclude", msg("spec.exclude-not-allowed", id=ident))
         else:
             exclude.add(ident)
     groups = library.alternatives(industry)
     choose = {g: next(n.choice for n in alts if n.default) for g, alts in groups.items()}
     raw = ctx.spec.data.get("choose")
     if raw is not None and not isinstance(raw, dict):
-        ctx.problem(ctx.spec.data, "choose", "choose", "must be a mapping of group: choice")
+        ctx.problem(ctx.spec.data, "choose", "choose", msg("spec.choose-must-be-mapping"))
     elif raw:
         for group, choice in raw.items():
             if group not in groups:
-                ctx.problem(raw, group, f"choose.{group}", f"unknown alternative group{did_you_mean(group, groups)}")
+                ctx.problem(raw, group, f"choose.{group}", msg("spec.choose-unknown-group", hint=did_you_mean(group, groups)))
                 continue
             names = [n.choice for n in groups[group]]
             if choice not in names:
                 ctx.problem(raw, group, f"choose.{group}",
-                            f"unknown choice {choice!r}{did_you_mean(str(choice), names)}; one of: {', '.join(names)}")
+                            msg("spec.choose-unknown-choice", choice=choice, hint=did_you_mean(str(choice), names),
+                                choices=tuple(names)))
             else:
                 choose[group] = choice
     return _Options(frozenset(include), frozenset(exclude), choose)
@@ -219,7 +231,7 @@ def _holds(ctx: _Ctx, condition: str | None) -> bool:
     try:
         return bool(templates.environment().compile_expression(condition, undefined_to_none=False)(**values))
     except (TemplateError, TypeError) as exc:
-        raise _template_failure(None, f"condition {condition!r}", exc) from None
+        raise _template_failure(None, msg("compose.what-condition", condition=condition), exc) from None
 
 
 def _select_annexes(ctx: _Ctx, industry: str) -> list[AnnexDef]:
@@ -231,13 +243,11 @@ def _select_annexes(ctx: _Ctx, industry: str) -> list[AnnexDef]:
         for ident, line in _id_list(ctx, "annexes"):
             annex = library.annex.get(ident)
             if annex is None:
-                ctx.problems.append(Problem(ctx.spec.path, line, "annexes",
-                                            f"unknown annex {ident!r}{did_you_mean(ident, library.annex)}"))
+                ctx.at(line, "annexes", msg("spec.annex-unknown", id=ident, hint=did_you_mean(ident, library.annex)))
             elif not library.offered(annex, industry):
-                ctx.problems.append(Problem(ctx.spec.path, line, "annexes",
-                                            f"annex {ident!r} is not offered to industry {industry!r}"))
+                ctx.at(line, "annexes", msg("library.annex-not-offered", annex=ident, industry=industry))
             elif ident in chosen:
-                ctx.problems.append(Problem(ctx.spec.path, line, "annexes", f"annex {ident!r} is listed twice"))
+                ctx.at(line, "annexes", msg("spec.annex-twice", id=ident))
             else:
                 chosen.append(ident)
         ids = tuple(chosen)
@@ -252,13 +262,13 @@ def _read_values(ctx: _Ctx, industry: str, used: set[str]) -> None:
         raw = YamlMap()
         raw.key_lines = {}
     if not isinstance(raw, dict):
-        ctx.problem(ctx.spec.data, "values", "values", "must be a mapping of variable: value")
+        ctx.problem(ctx.spec.data, "values", "values", msg("spec.values-must-be-mapping"))
         raw = YamlMap()
         raw.key_lines = {}
     known = {v.name: v for v in ctx.library.variables_for(industry)}
     for name in raw:
         if name not in known:
-            ctx.problem(raw, name, f"values.{name}", f"unknown variable{did_you_mean(str(name), known)}")
+            ctx.problem(raw, name, f"values.{name}", msg("spec.unknown-variable", hint=did_you_mean(str(name), known)))
     missing = []
     for name in sorted(used - templates.BUILTINS - {templates.REF}):
         variable = ctx.library.variable.get(name)
@@ -273,7 +283,7 @@ def _read_values(ctx: _Ctx, industry: str, used: set[str]) -> None:
                 missing.append(variable)
             continue
         problem = value_problem(variable, given)
-        if problem:
+        if problem is not None:
             ctx.problem(raw, name, f"values.{name}", problem)
             ctx.values[name] = None
         else:
@@ -281,21 +291,19 @@ def _read_values(ctx: _Ctx, industry: str, used: set[str]) -> None:
     if missing and not ctx.draft:
         line = raw.line if isinstance(raw, YamlMap) and raw.line else line_of(ctx.spec.data, "values")
         for variable in missing:
-            ctx.problems.append(Problem(ctx.spec.path, line, f"values.{variable.name}",
-                                        f"missing required value ({variable.label}: {variable.description})"))
+            ctx.at(line, f"values.{variable.name}",
+                   msg("spec.value-missing", label=variable.label, description=variable.description))
 
 
 def _parties(ctx: _Ctx, industry: Any) -> tuple[Party, Party]:
     raw = ctx.spec.data.get("parties")
     if raw is None or not isinstance(raw, dict):
         if raw is not None or not ctx.draft:
-            ctx.problem(ctx.spec.data, "parties", "parties",
-                        "needs customer and provider (name, credit_code or id_number, address …)")
+            ctx.problem(ctx.spec.data, "parties", "parties", msg("spec.parties-needed"))
         raw = {}
     for role in raw:
         if role not in PARTY_ROLES:
-            ctx.problem(raw, role, f"parties.{role}", f"unknown party{did_you_mean(str(role), PARTY_ROLES)}; "
-                        "use customer (甲方) and provider (乙方)")
+            ctx.problem(raw, role, f"parties.{role}", msg("spec.unknown-party", hint=did_you_mean(str(role), PARTY_ROLES)))
     customer = _party(ctx, raw, "customer", "甲方", industry.customer_role, industry.customer_type)
     provider = _party(ctx, raw, "provider", "乙方", industry.provider_role, "organization")
     return customer, provider
@@ -309,17 +317,17 @@ def _party(ctx: _Ctx, parties: Any, role: str, designation: str, label: str, def
         data = YamlMap()
         data.key_lines = {}
         if not ctx.draft:
-            ctx.problem(parties, role, where, "is missing")
+            ctx.problem(parties, role, where, msg("spec.party-missing"))
     elif not isinstance(data, dict):
-        ctx.problem(parties, role, where, "must be a mapping (name:, address: …)")
+        ctx.problem(parties, role, where, msg("spec.party-must-be-mapping"))
         data = YamlMap()
         data.key_lines = {}
     for key in data:
         if key not in PARTY_KEYS:
-            ctx.problem(data, key, f"{where}.{key}", f"unknown key{did_you_mean(str(key), PARTY_KEYS)}")
+            ctx.problem(data, key, f"{where}.{key}", msg("spec.unknown-key", hint=did_you_mean(str(key), PARTY_KEYS)))
     kind = data.get("type") or ("organization" if data.get("credit_code") else default_kind)
     if kind not in ("person", "organization"):
-        ctx.problem(data, "type", f"{where}.type", f"must be person or organization, got {kind!r}")
+        ctx.problem(data, "type", f"{where}.type", msg("spec.party-type", value=kind))
         kind = default_kind
     fields: dict[str, str] = {}
     wrong: set[str] = set()
@@ -328,29 +336,28 @@ def _party(ctx: _Ctx, parties: Any, role: str, designation: str, label: str, def
         if value is None or value == "":
             continue
         if isinstance(value, (bool, dict, list)) or not isinstance(value, (str, int, float)):
-            ctx.problem(data, key, f"{where}.{key}", f"must be text, got {value!r}")
+            ctx.problem(data, key, f"{where}.{key}", msg("spec.must-be-text", value=value))
             wrong.add(key)  # reported once, as the wrong type, not again as missing
             continue
         if clean_value(str(value)):  # only control characters or spaces: as good as not given
             fields[key] = clean_value(str(value))
     required = ["name", "credit_code", "address", "representative"] if kind == "organization" else ["name"]
-    who = "an organization" if kind == "organization" else "a person"
     for key in required:
         if key not in fields and key not in wrong and not ctx.draft and not absent:
-            ctx.problem(data, key, f"{where}.{key}", f"is required for {who}")
+            ctx.problem(data, key, f"{where}.{key}", msg(f"spec.required-for-{kind}"))
     if kind == "person" and not ({"id_number", "phone"} & fields.keys()) and not ctx.draft and not absent:
-        ctx.problem(data, "name", where, "a person needs an id_number or a phone")
+        ctx.problem(data, "name", where, msg("spec.person-needs-id-or-phone"))
     checks = {"credit_code": formats.credit_code_problem, "id_number": formats.id_number_problem,
-              "phone": lambda s: None if _PHONE_RE.match(s) else "is not a phone number",
-              "email": lambda s: None if _EMAIL_RE.match(s) else "is not an email address"}
+              "phone": lambda s: None if _PHONE_RE.match(s) else msg("spec.not-a-phone"),
+              "email": lambda s: None if _EMAIL_RE.match(s) else msg("spec.not-an-email")}
     for key, check in checks.items():
         if key in fields:
             problem = check(fields[key])
             if problem:
-                label = PARTY_LABELS[key]
-                ctx.problem(data, key, f"{where}.{key}", f"{label} {fields[key]!r} is invalid: {problem}")
+                ctx.problem(data, key, f"{where}.{key}",
+                            msg("spec.party-field-invalid", label=PARTY_LABELS[key], value=fields[key], why=problem))
     if kind == "person" and "representative" in fields:
-        ctx.problem(data, "representative", f"{where}.representative", "a person has no legal representative")
+        ctx.problem(data, "representative", f"{where}.representative", msg("spec.person-no-representative"))
 
     def run(key: str) -> Run:
         if key in fields:
@@ -373,18 +380,18 @@ def _meta(ctx: _Ctx) -> dict[str, Any]:
     for key in ("contract_no", "title", "sign_place"):
         value = data.get(key)
         if value is not None and (isinstance(value, (bool, dict, list)) or not isinstance(value, (str, int, float))):
-            ctx.problem(data, key, key, f"must be text, got {value!r}")
+            ctx.problem(data, key, key, msg("spec.must-be-text", value=value))
             value = None
         meta[key] = clean_value(str(value)) if value is not None else ""
     sign_date = data.get("sign_date")
     if sign_date in (None, ""):
         meta["sign_date"] = None
         if not ctx.draft:
-            ctx.problem(data, "sign_date", "sign_date", "is required (a date like 2026-12-01), or build with --draft")
+            ctx.problem(data, "sign_date", "sign_date", msg("spec.sign-date-required"))
     elif isinstance(sign_date, dt.date) and not isinstance(sign_date, dt.datetime):
         meta["sign_date"] = sign_date
     else:
-        ctx.problem(data, "sign_date", "sign_date", f"must be a real date like 2026-12-01, got {sign_date!r}")
+        ctx.problem(data, "sign_date", "sign_date", msg("spec.sign-date-invalid", value=sign_date))
         meta["sign_date"] = None
     return meta
 
@@ -459,7 +466,7 @@ def _paragraphs(ctx: _Ctx, source: str, builtins: dict[str, str], where: Any) ->
     try:
         used = templates.names_used(source)
     except TemplateError as exc:  # a syntax error: the library's fault, reported like a render failure
-        raise _template_failure(where, "template", exc) from None
+        raise _template_failure(where, msg("compose.what-template"), exc) from None
     for name in sorted(used & ctx.values.keys()):
         context[name] = _mark(marks, _value_run(ctx, ctx.library.variable[name], ctx.values[name]))
 
@@ -470,11 +477,11 @@ def _paragraphs(ctx: _Ctx, source: str, builtins: dict[str, str], where: Any) ->
     try:
         text = templates.compiled(source).render(context)
     except _MissingRef as exc:
-        who = f"{where.id!r} ({where.loc.path}:{where.loc.line})" if where else "the recital"
-        raise SpecError([Problem(ctx.spec.path, None, "", f"{who} refers to {exc.args[0]!r}, which this contract "
-                                 "leaves out; include it, or leave out the clause that refers to it")]) from None
+        who = (msg("compose.who-node", id=where.id, at=f"{where.loc.path}:{where.loc.line}") if where
+               else msg("compose.who-recital"))
+        raise SpecError([Problem(ctx.spec.path, None, "", msg("compose.ref-left-out", who=who, ref=exc.args[0]))]) from None
     except (TemplateError, TypeError) as exc:  # the sandbox refused, or the template misuses a value
-        raise _template_failure(where, "template", exc) from None
+        raise _template_failure(where, msg("compose.what-template"), exc) from None
     paragraphs = []
     for block in re.split(r"\n\s*\n", text.strip()):
         block = re.sub(r"\s*\n\s*", "", block.strip())
@@ -483,13 +490,14 @@ def _paragraphs(ctx: _Ctx, source: str, builtins: dict[str, str], where: Any) ->
     return tuple(paragraphs)
 
 
-def _template_failure(where: Any, what: str, exc: Exception) -> LibraryError:
+def _template_failure(where: Any, what: Message, exc: Exception) -> LibraryError:
     """A library template that cannot be rendered is the library's fault: say which one and why."""
     loc = getattr(where, "loc", None)
     kind = type(where).__name__.removesuffix("Def").lower()  # clause, article, annex
-    who = f"{kind} {getattr(where, 'id', '?')!r}" if where is not None else "the library"
+    who = (msg("compose.who-kind", kind=msg(f"noun.{kind}"), id=getattr(where, "id", "?")) if where is not None
+           else msg("compose.who-library"))
     return LibraryError([Problem(loc.path if loc else "library", loc.line if loc else None, "",
-                                 f"{who}: {what} cannot be rendered: {exc}")])
+                                 msg("compose.cannot-render", who=who, what=what, detail=str(exc)))])
 
 
 def _mark(marks: list[Run], run: Run) -> str:

@@ -61,8 +61,8 @@ class Problem:
     def __str__(self) -> str:
         if not self.field:
             return str(msg("problem.at", where=self.where, message=self.msg))
-        code = "problem.at-labelled-field" if self.label else "problem.at-field"
-        return str(msg(code, where=self.where, field=self.field, label=self.label, message=self.msg))
+        return str(msg("problem.at-labelled-field" if self.label else "problem.at-field",
+                       where=self.where, field=self.field, label=self.label, message=self.msg))
 
 
 class ContractgenError(Exception):
@@ -106,5 +106,6 @@ class UsageError(ContractgenError):
 
 
 def _problem_order(p: Problem) -> tuple[str, int, int, str, str]:
-    # By id and parameters, not by rendered text: the order must not depend on the language.
-    return (p.path, p.line or 0, p.column or 0, p.field, repr(p.msg))
+    # By the English text whatever the language shown: the order must not depend on the language.
+    text = p.msg.render("en") if isinstance(p.msg, Message) else p.msg
+    return (p.path, p.line or 0, p.column or 0, p.field, text)

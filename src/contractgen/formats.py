@@ -3,7 +3,8 @@
 This module owns the exact wording of 人民币大写, Chinese numerals (第一条, 附件二, （三）, 一式两份),
 dates (2026年12月1日) and the validation of 统一社会信用代码 (GB 32100-2015, with the embedded
 GB 11714 organisation code) and 居民身份证号码 (GB 11643-1999). Everything here is a pure function of
-its arguments and uses only the standard library, so every step may import it.
+its arguments and uses only the standard library and ``i18n`` (for what a check says is wrong), so
+every step may import it.
 
 Rules chosen for 人民币大写, following 《正确填写票据和结算凭证的基本规定》 (中国人民银行):
 
@@ -27,6 +28,8 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+
+from .i18n import Message, msg
 
 __all__ = [
     "MAX_AMOUNT",
@@ -245,8 +248,8 @@ def credit_code_valid(code: str) -> bool:
     return credit_code_problem(code) is None
 
 
-def credit_code_problem(code: str) -> str | None:
-    """What is wrong with a 统一社会信用代码, in plain English, or ``None`` when it is valid.
+def credit_code_problem(code: str) -> Message | None:
+    """What is wrong with a 统一社会信用代码, in plain words, or ``None`` when it is valid.
 
     Checks the length, the code set, the registration authority and entity type (positions 1-2), that
     the region (3-8) is six digits, the GB 11714 check character of the organisation code (9-17),
@@ -255,38 +258,31 @@ def credit_code_problem(code: str) -> str | None:
     looked up in the GB/T 2260 table, which changes every year.
     """
     if not isinstance(code, str):
-        return f"must be a string, not {type(code).__name__}"
+        return msg("credit-code.not-text", kind=type(code).__name__)
     if len(code) != 18:
-        return f"must be 18 characters, got {len(code)}"
+        return msg("credit-code.length", count=len(code))
     for position, char in enumerate(code, start=1):
         if char in _CREDIT_CHARS:
             continue
         if char.islower() and char.upper() in _CREDIT_CHARS:
-            return f"lowercase letter {char!r} at position {position}: use capitals ({char.upper()!r})"
+            return msg("credit-code.lowercase", char=char, position=position, upper=char.upper())
         if char.upper() in "IOZSV":
-            return f"invalid character {char!r} at position {position}: I, O, Z, S and V are never used"
-        return f"invalid character {char!r} at position {position}"
+            return msg("credit-code.never-used", char=char, position=position)
+        return msg("credit-code.invalid-char", char=char, position=position)
     authority, kind = code[0], code[1]
     if authority not in _CREDIT_TYPES:
-        return f"unknown registration authority code {authority!r} at position 1"
+        return msg("credit-code.authority", authority=authority)
     if kind not in _CREDIT_TYPES[authority]:
-        allowed = ", ".join(_CREDIT_TYPES[authority])
-        return (
-            f"entity type {kind!r} at position 2 does not exist for registration authority "
-            f"{authority!r} (allowed: {allowed})"
-        )
+        return msg("credit-code.entity-type", kind=kind, authority=authority, allowed=tuple(_CREDIT_TYPES[authority]))
     region = code[2:8]
     if not region.isdigit():
-        return f"region code (positions 3-8) must be 6 digits, got {region!r}"
+        return msg("credit-code.region", region=region)
     org_check = _org_check_char(code[8:16])
     if code[16] != org_check:
-        return (
-            f"organisation code {code[8:17]!r} (positions 9-17): "
-            f"check character should be {org_check!r}, got {code[16]!r}"
-        )
+        return msg("credit-code.org-check", org=code[8:17], check=org_check, got=code[16])
     check = _credit_check_char(code[:17])
     if code[17] != check:
-        return f"check character should be {check!r}, got {code[17]!r}"
+        return msg("credit-code.check", check=check, got=code[17])
     return None
 
 
@@ -309,8 +305,8 @@ _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
 
-def id_number_problem(s: str) -> str | None:
-    """What is wrong with an 18-digit 居民身份证号码 (GB 11643-1999), in plain English, or ``None``.
+def id_number_problem(s: str) -> Message | None:
+    """What is wrong with an 18-digit 居民身份证号码 (GB 11643-1999), in plain words, or ``None``.
 
     Checks the length, that the first 17 characters are digits, the birth date (positions 7-14) is a
     real date from 1800 on, and the ISO 7064 MOD 11-2 check character, which must be a digit or a
@@ -318,26 +314,26 @@ def id_number_problem(s: str) -> str | None:
     future is not caught, since the answer would depend on today's date.
     """
     if not isinstance(s, str):
-        return f"must be a string, not {type(s).__name__}"
+        return msg("id-number.not-text", kind=type(s).__name__)
     if len(s) != 18:
-        return f"must be 18 characters, got {len(s)}"
+        return msg("id-number.length", count=len(s))
     for position, char in enumerate(s[:17], start=1):
         if not ("0" <= char <= "9"):
-            return f"invalid character {char!r} at position {position}: the first 17 must be digits"
+            return msg("id-number.invalid-char", char=char, position=position)
     last = s[17]
     if last == "x":
-        return "check character must be a capital 'X', got 'x'"
+        return msg("id-number.lowercase-x")
     if not ("0" <= last <= "9" or last == "X"):
-        return f"invalid check character {last!r}: must be a digit or 'X'"
+        return msg("id-number.invalid-check-char", char=last)
     birth = s[6:14]
     try:
         born = dt.date(int(birth[:4]), int(birth[4:6]), int(birth[6:]))
     except ValueError:
-        return f"birth date {birth!r} (positions 7-14) is not a real date"
+        return msg("id-number.birth-date", birth=birth)
     if born.year < 1800:
-        return f"birth date {birth!r} (positions 7-14) is before 1800"
+        return msg("id-number.birth-before-1800", birth=birth)
     total = sum(int(c) * w for c, w in zip(s[:17], _ID_WEIGHTS, strict=True))
     check = _ID_CHECK[total % 11]
     if last != check:
-        return f"check character should be {check!r}, got {last!r}"
+        return msg("id-number.check", check=check, got=last)
     return None

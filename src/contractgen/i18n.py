@@ -16,9 +16,10 @@ Adding a message (docs/messages.md says the same with examples)
        then lowercase words joined by ``-``; a third part only to group many messages of one area
        (``value.money.too-small``).
     2. Add it to both ``.po`` files, keeping them sorted by id: ``msgid "area.what"`` and the text as
-       ``msgstr``. Parameters are written ``{name}`` (Python ``str.format``). ``{name!q}`` quotes a value
-       the language's way: ``'x'`` (Python repr, as English messages always showed it) or “x” in
-       Chinese, where a number stays bare, ``True``/``False`` become 是/否 and nothing becomes 空.
+       ``msgstr``. Parameters are written ``{name}`` (Python ``str.format``). ``{name!q}`` quotes a name
+       (an id, a key) the language's way: ``'x'`` (Python repr, as English messages always showed it)
+       or “x” in Chinese, where a number stays bare, ``True``/``False`` become 是/否 and nothing
+       becomes 空; ``{name!v}`` quotes a value the user wrote: ``"x"`` in English, else the same.
        A list or tuple parameter is joined with ``、`` in Chinese and ``, `` in English; a ``Message``
        parameter is rendered in the same language (for reusable pieces like “did you mean”).
     3. Use it: ``Problem(path, line, field, msg("area.what", name=value))``, ``UsageError(msg(...))``
@@ -114,8 +115,33 @@ class Message:
 
 
 def msg(code: str, **params: Any) -> Message:
-    """``Message(code, params)`` with the parameters as keywords (lists become tuples: hashable)."""
-    return Message(code, tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items())))
+    """``Message(code, params)`` with the parameters as keywords.
+
+    A list or mapping the user wrote is kept as a hashable copy that still shows as one value.
+    """
+    return Message(code, tuple(sorted((k, _frozen(v)) for k, v in params.items())))
+
+
+class _UserList(tuple):
+    """A list from the user's file: one value (``['a', 'b']`` in English), not a list of names to join."""
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+
+class _UserMap(tuple):
+    """A mapping from the user's file, as its items."""
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, list):
+        return _UserList(_frozen(v) for v in value)
+    if isinstance(value, dict):
+        return _UserMap((k, _frozen(v)) for k, v in value.items())
+    return value
 
 
 def text(code: str, lang: str | None = None, **params: Any) -> str:
@@ -126,14 +152,18 @@ def text(code: str, lang: str | None = None, **params: Any) -> str:
 def render(code: str, params: Mapping[str, Any] | None = None, lang: str | None = None) -> str:
     """Message ``code`` with ``params``, in ``lang`` (default: ``language()``).
 
-    An id missing from the catalog (a bug the catalog test catches) shows as the id with its
-    parameters rather than failing: an error message must never become a traceback.
+    An id missing from the catalog or a text asking for a parameter the code does not give (bugs
+    the catalog tests catch) shows as the id with its parameters rather than failing: an error
+    message must never become a traceback.
     """
     lang = normalize(lang) or language()
     template = translations(lang).gettext(code)
-    if template == code:
-        return code + "".join(f" {k}={v!r}" for k, v in sorted((params or {}).items()))
-    return _Formatter(lang).vformat(template, (), dict(params or {}))
+    if template != code:
+        try:
+            return _Formatter(lang).vformat(template, (), dict(params or {}))
+        except (KeyError, IndexError, ValueError, AttributeError):  # the code and the catalog disagree
+            pass
+    return code + "".join(f" {k}={v!r}" for k, v in sorted((params or {}).items()))
 
 
 def known(code: str, lang: str) -> bool:
@@ -148,10 +178,10 @@ class _Formatter(string.Formatter):
         self.lang = lang
 
     def convert_field(self, value: Any, conversion: str | None) -> Any:
-        if conversion == "q":
-            if isinstance(value, (tuple, list, frozenset, set)):
-                return _Joined(self._quoted(v) for v in value)
-            return self._quoted(value)
+        if conversion in ("q", "v"):
+            if isinstance(value, (tuple, frozenset, set)) and not isinstance(value, (_UserList, _UserMap)):
+                return _Joined(self._quoted(v, conversion) for v in value)
+            return self._quoted(value, conversion)
         return super().convert_field(value, conversion)
 
     def format_field(self, value: Any, format_spec: str) -> str:
@@ -159,19 +189,26 @@ class _Formatter(string.Formatter):
             return format(value.render(self.lang), format_spec)
         if isinstance(value, _Joined):
             return format(("、" if self.lang == "zh" else ", ").join(value), format_spec)
+        if isinstance(value, (_UserList, _UserMap)):
+            return format(self._quoted(value, "v"), format_spec)
         if isinstance(value, (tuple, list)):
             return self.format_field(_Joined(self.format_field(v, "") for v in value), format_spec)
         return super().format_field(value, format_spec)
 
-    def _quoted(self, value: Any) -> str:
+    def _quoted(self, value: Any, conversion: str) -> str:
         if isinstance(value, Message):
             value = value.render(self.lang)
         if self.lang != "zh":
-            return repr(value)
+            # English as it always read: a name in repr quotes, a value the user wrote in double quotes.
+            return f'"{value}"' if conversion == "v" and isinstance(value, str) else repr(value)
         if value is None:
             return "空"
         if isinstance(value, bool):
             return "是" if value else "否"
+        if isinstance(value, _UserMap):
+            return "“" + "，".join(f"{k}: {v}" for k, v in value) + "”"
+        if isinstance(value, _UserList):
+            return "“" + "、".join(str(v) for v in value) + "”"
         if isinstance(value, (int, float)):
             return str(value)
         return f"“{value}”"

@@ -23,6 +23,7 @@ from jinja2 import TemplateSyntaxError
 
 from . import templates
 from .errors import InputError, LibraryError, Problem
+from .i18n import Message, msg
 from .model import Form, RatingGroup
 from .yamlio import YamlMap, line_of, load_yaml
 
@@ -279,10 +280,16 @@ FORM_KEYS = {"intro", "fields", "scale", "groups", "comments", "signatures"}
 LIBRARY_KEYS = {"name", "version", "numbering", "recital"}
 
 
-def did_you_mean(word: str, options: Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` or empty."""
+def did_you_mean(word: str, options: Iterable[str]) -> Message | str:
+    """`` (did you mean 'x'?)`` or empty (a message parameter, rendered in the user's language)."""
     close = difflib.get_close_matches(str(word), sorted(options), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return msg("hint.did-you-mean", word=close[0]) if close else ""
+
+
+def unknown_industry(library: Library, name: Any) -> Message:
+    """“unknown industry 'x' (did you mean …); one of: …”, for a spec or a command's argument."""
+    return msg("spec.industry-unknown", industry=name, hint=did_you_mean(str(name), library.industry),
+               choices=tuple(library.industry))
 
 
 class _Reader:
@@ -300,29 +307,29 @@ class _Reader:
         self.layer_vars: dict[str, Loc] = {}
 
     # -- helpers
-    def problem(self, path: str, line: int | None, fld: str, message: str) -> None:
+    def problem(self, path: str, line: int | None, fld: str, message: Message) -> None:
         self.problems.append(Problem(path, line, fld, message))
 
     def mapping(self, value: Any, path: str, line: int | None, fld: str) -> YamlMap | None:
         if isinstance(value, dict):
             return value  # type: ignore[return-value]
-        self.problem(path, line, fld, f"must be a mapping, got {_kind_of(value)}")
+        self.problem(path, line, fld, msg("library.must-be-mapping", kind=_kind_of(value)))
         return None
 
     def check_keys(self, data: YamlMap, allowed: set[str], path: str, prefix: str) -> None:
         for key in data:
             if key not in allowed:
                 self.problem(path, line_of(data, key), _join(prefix, str(key)),
-                             f"unknown key{did_you_mean(key, allowed)}")
+                             msg("library.unknown-key", hint=did_you_mean(key, allowed)))
 
     def text(self, data: YamlMap, key: str, path: str, prefix: str, *, required: bool = False) -> str:
         value = data.get(key)
         if value is None:
             if required:
-                self.problem(path, data.line, _join(prefix, key), "is required")
+                self.problem(path, data.line, _join(prefix, key), msg("library.required"))
             return ""
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            self.problem(path, line_of(data, key), _join(prefix, key), f"must be text, got {_kind_of(value)}")
+            self.problem(path, line_of(data, key), _join(prefix, key), msg("library.must-be-text", kind=_kind_of(value)))
             return ""
         return str(value).strip()
 
@@ -331,13 +338,13 @@ class _Reader:
         if value is None:
             return ()
         if not isinstance(value, list):
-            self.problem(path, line_of(data, key), _join(prefix, key), f"must be a list, got {_kind_of(value)}")
+            self.problem(path, line_of(data, key), _join(prefix, key), msg("library.must-be-list", kind=_kind_of(value)))
             return ()
         out = []
         for i, item in enumerate(value):
             if isinstance(item, bool) or not isinstance(item, (str, int, float)):
                 self.problem(path, line_of(value, i), f"{_join(prefix, key)}[{i}]",
-                             f"must be text, got {_kind_of(item)}")
+                             msg("library.must-be-text", kind=_kind_of(item)))
             else:
                 out.append(str(item).strip())
         return tuple(out)
@@ -345,7 +352,7 @@ class _Reader:
     def flag(self, data: YamlMap, key: str, path: str, prefix: str) -> bool:
         value = data.get(key, False)
         if not isinstance(value, bool):
-            self.problem(path, line_of(data, key), _join(prefix, key), f"must be true or false, got {value!r}")
+            self.problem(path, line_of(data, key), _join(prefix, key), msg("library.must-be-flag", value=value))
             return False
         return value
 
@@ -353,26 +360,25 @@ class _Reader:
         value = data.get(key)
         if value is None:
             if required:
-                self.problem(path, data.line, _join(prefix, key), "is required")
+                self.problem(path, data.line, _join(prefix, key), msg("library.required"))
             return 0
         if isinstance(value, bool) or not isinstance(value, int):
-            self.problem(path, line_of(data, key), _join(prefix, key), f"must be an integer, got {value!r}")
+            self.problem(path, line_of(data, key), _join(prefix, key), msg("library.must-be-integer", value=value))
             return 0
         return value
 
     def ident(self, data: YamlMap, path: str, prefix: str) -> str:
         value = self.text(data, "id", path, prefix, required=True)
         if value and not ID_RE.match(value):
-            self.problem(path, line_of(data, "id"), _join(prefix, "id"),
-                         f"{value!r} is not a valid id (lowercase letters, digits, '.' and '-')")
+            self.problem(path, line_of(data, "id"), _join(prefix, "id"), msg("library.invalid-id", id=value))
         return value
 
-    def claim(self, ident: str, loc: Loc, what: str) -> None:
+    def claim(self, ident: str, loc: Loc) -> None:
         if not ident:
             return
         if ident in self.layer_ids:
             first = self.layer_ids[ident]
-            self.problem(loc.path, loc.line, "id", f"duplicate id {ident!r} (also {what} at {first.path}:{first.line})")
+            self.problem(loc.path, loc.line, "id", msg("library.duplicate-id", id=ident, first=f"{first.path}:{first.line}"))
         else:
             self.layer_ids[ident] = loc
 
@@ -415,12 +421,12 @@ class _Reader:
             self.read_attached(raw, display, line_of(top["clauses"], i), f"clauses[{i}]")
         if folder == "industries":
             if "industry" not in top:
-                self.problem(display, 1, "industry", "is required in an industry file")
+                self.problem(display, 1, "industry", msg("library.industry-file-needs-industry"))
             else:
                 self.read_industry(top["industry"], display, line_of(top, "industry"), path.stem)
         if folder == "attachments":
             if "annex" not in top:
-                self.problem(display, 1, "annex", "is required in an attachment file")
+                self.problem(display, 1, "annex", msg("library.attachment-file-needs-annex"))
             else:
                 self.read_annex(top["annex"], display, line_of(top, "annex"), path.stem)
 
@@ -429,7 +435,7 @@ class _Reader:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.problem(path, line_of(top, key), key, f"must be a list, got {_kind_of(value)}")
+            self.problem(path, line_of(top, key), key, msg("library.must-be-list", kind=_kind_of(value)))
             return []
         return value
 
@@ -445,7 +451,7 @@ class _Reader:
             numbering = self.text(data, "numbering", path, "library")
             if numbering not in NUMBERINGS:
                 self.problem(path, line_of(data, "numbering"), "library.numbering",
-                             f"must be one of {', '.join(NUMBERINGS)}, got {numbering!r}")
+                             msg("library.must-be-one-of", choices=NUMBERINGS, value=numbering))
             else:
                 self.meta["numbering"] = numbering
 
@@ -457,11 +463,11 @@ class _Reader:
             vline = line_of(data, name)
             prefix = f"variables.{name}"
             if not isinstance(name, str) or not VAR_RE.match(name):
-                self.problem(path, vline, prefix, "a variable name must be lowercase letters, digits and '_'")
+                self.problem(path, vline, prefix, msg("library.invalid-variable-name"))
                 continue
             if name in self.layer_vars:
                 first = self.layer_vars[name]
-                self.problem(path, vline, prefix, f"variable declared twice (also at {first.path}:{first.line})")
+                self.problem(path, vline, prefix, msg("library.variable-twice", first=f"{first.path}:{first.line}"))
                 continue
             self.layer_vars[name] = Loc(path, vline)
             spec = self.mapping(decl, path, vline, prefix)
@@ -476,7 +482,7 @@ class _Reader:
         vtype = self.text(spec, "type", path, prefix, required=True)
         if vtype and vtype not in VAR_TYPES:
             self.problem(path, line_of(spec, "type"), f"{prefix}.type",
-                         f"unknown type {vtype!r}{did_you_mean(vtype, VAR_TYPES)}; one of {', '.join(VAR_TYPES)}")
+                         msg("library.unknown-type", type=vtype, hint=did_you_mean(vtype, VAR_TYPES), choices=VAR_TYPES))
             return None
         label = self.text(spec, "label", path, prefix, required=True)
         description = self.text(spec, "description", path, prefix, required=True)
@@ -484,28 +490,28 @@ class _Reader:
         for key in ("min", "max"):
             if key in spec:
                 if vtype not in ("int", "decimal", "money"):
-                    self.problem(path, line_of(spec, key), f"{prefix}.{key}", f"{key} only applies to numbers")
+                    self.problem(path, line_of(spec, key), f"{prefix}.{key}", msg("library.bound-needs-number", key=key))
                     continue
                 bounds[key] = _decimal(spec[key])
                 if bounds[key] is None:
-                    self.problem(path, line_of(spec, key), f"{prefix}.{key}", f"must be a number, got {spec[key]!r}")
+                    self.problem(path, line_of(spec, key), f"{prefix}.{key}", msg("library.must-be-number", value=spec[key]))
         pattern = None
         if "pattern" in spec:
             pattern = self.text(spec, "pattern", path, prefix)
             try:
                 re.compile(pattern)
             except re.error as exc:
-                self.problem(path, line_of(spec, "pattern"), f"{prefix}.pattern", f"invalid regular expression: {exc}")
+                self.problem(path, line_of(spec, "pattern"), f"{prefix}.pattern",
+                             msg("library.invalid-pattern", detail=str(exc), position=(exc.pos or 0) + 1))
                 pattern = None
         choices = self.texts(spec, "choices", path, prefix)
         if vtype == "enum" and not choices:
-            self.problem(path, line, f"{prefix}.choices", "an enum needs a list of choices")
+            self.problem(path, line, f"{prefix}.choices", msg("library.enum-needs-choices"))
         if choices and vtype != "enum":
-            self.problem(path, line_of(spec, "choices"), f"{prefix}.choices", "choices only apply to enum variables")
+            self.problem(path, line_of(spec, "choices"), f"{prefix}.choices", msg("library.choices-need-enum"))
         fmt = self.text(spec, "format", path, prefix) or None
         if fmt is not None and not (vtype == "int" and fmt in ("chinese", "arabic")):
-            self.problem(path, line_of(spec, "format"), f"{prefix}.format",
-                         "format only applies to int variables: chinese or arabic")
+            self.problem(path, line_of(spec, "format"), f"{prefix}.format", msg("library.format-needs-int"))
         max_length = self.integer(spec, "max_length", path, prefix, required=False) or None
         variable = Variable(
             name=name, type=vtype, label=label, description=description, loc=Loc(path, line),
@@ -527,7 +533,7 @@ class _Reader:
         raw_kind = self.text(data, "kind", path, prefix, required=kind is None)
         if raw_kind and raw_kind not in KINDS:
             self.problem(path, line_of(data, "kind"), _join(prefix, "kind"),
-                         f"unknown kind {raw_kind!r}{did_you_mean(raw_kind, KINDS)}; one of {', '.join(KINDS)}")
+                         msg("library.unknown-kind", kind=raw_kind, hint=did_you_mean(raw_kind, KINDS), choices=KINDS))
         out["kind"] = raw_kind or kind or "base"
         out["condition"] = self.text(data, "condition", path, prefix) or None
         out["group"] = self.text(data, "group", path, prefix) or None
@@ -536,11 +542,11 @@ class _Reader:
         out["excludable"] = self.flag(data, "excludable", path, prefix)
         out["industries"] = self.texts(data, "industries", path, prefix)
         if (out["group"] is None) != (out["choice"] is None):
-            self.problem(path, data.line, prefix, "an alternative needs both group and choice")
+            self.problem(path, data.line, prefix, msg("library.alternative-needs-both"))
         if out["kind"] == "alternative" and out["group"] is None:
-            self.problem(path, data.line, prefix, "kind alternative needs a group and a choice")
+            self.problem(path, data.line, prefix, msg("library.alternative-kind-needs-group"))
         if out["group"] is not None and out["kind"] != "alternative":
-            self.problem(path, line_of(data, "group"), _join(prefix, "group"), "only alternatives belong to a group")
+            self.problem(path, line_of(data, "group"), _join(prefix, "group"), msg("library.group-needs-alternative"))
         return out
 
     def version(self, data: YamlMap, path: str, prefix: str, *, required: bool, fallback: str = "") -> str:
@@ -564,9 +570,9 @@ class _Reader:
         text = self.text(data, "text", path, prefix)
         items = self.texts(data, "items", path, prefix)
         if not text and not items:
-            self.problem(path, data.line, prefix, "a clause needs text or items")
+            self.problem(path, data.line, prefix, msg("library.clause-needs-text"))
         loc = Loc(path, data.line)
-        self.claim(ident, loc, "defined")
+        self.claim(ident, loc)
         clause = ClauseDef(id=ident, title=self.text(data, "title", path, prefix), version=version, text=text,
                            items=items, article=article, order=order, loc=loc, **common)
         return self.analysed(clause, data, path, prefix)
@@ -590,14 +596,14 @@ class _Reader:
             except TemplateSyntaxError as exc:
                 base = line_of(data, key.split("[")[0].split(".")[0]) or data.line
                 self.problem(path, base + max(exc.lineno - 1, 0), _join(prefix, key),
-                             f"template syntax error: {exc.message}")
+                             msg("library.template-syntax", detail=exc.message or ""))
         condition = getattr(node, "condition", None)
         if condition:
             try:
                 uses |= templates.names_used("{{ " + condition + " }}")
             except TemplateSyntaxError as exc:
                 self.problem(path, line_of(data, "condition"), _join(prefix, "condition"),
-                             f"invalid condition: {exc.message}")
+                             msg("library.condition-syntax", detail=exc.message or ""))
         return replace(node, uses=frozenset(uses), refs=tuple(refs))
 
     def read_article(self, raw: Any, path: str, line: int | None, prefix: str) -> None:
@@ -613,13 +619,13 @@ class _Reader:
         generate = self.text(data, "generate", path, prefix) or None
         if generate not in (None, "annexes"):
             self.problem(path, line_of(data, "generate"), _join(prefix, "generate"),
-                         f"unknown generator {generate!r}; only 'annexes'")
+                         msg("library.unknown-generator", generate=generate))
         loc = Loc(path, data.line)
-        self.claim(ident, loc, "defined")
+        self.claim(ident, loc)
         clauses = []
         raw_clauses = data.get("clauses") or []
         if not isinstance(raw_clauses, list):
-            self.problem(path, line_of(data, "clauses"), _join(prefix, "clauses"), "must be a list")
+            self.problem(path, line_of(data, "clauses"), _join(prefix, "clauses"), msg("library.must-be-a-list"))
             raw_clauses = []
         inherited = {"kind": common["kind"] if common["kind"] != "alternative" else "base", "version": version}
         for i, raw_clause in enumerate(raw_clauses):
@@ -629,7 +635,7 @@ class _Reader:
                 clauses.append(clause)
         text = self.text(data, "text", path, prefix)
         if not text and not clauses and generate is None:
-            self.problem(path, data.line, prefix, "an article needs text or clauses")
+            self.problem(path, data.line, prefix, msg("library.article-needs-text"))
         article = ArticleDef(id=ident, title=title, version=version, order=order, text=text,
                              clauses=tuple(clauses), loc=loc, generate=generate, **common)
         self.articles[ident] = self.analysed(article, data, path, prefix)
@@ -648,7 +654,7 @@ class _Reader:
         self.check_keys(data, INDUSTRY_KEYS, path, "industry")
         ident = self.ident(data, path, "industry")
         if ident and ident != stem:
-            self.problem(path, line_of(data, "id"), "industry.id", f"must match the file name ({stem!r})")
+            self.problem(path, line_of(data, "id"), "industry.id", msg("library.id-must-match-file", stem=stem))
         roles = data.get("roles")
         customer = provider = ""
         if isinstance(roles, dict):
@@ -656,11 +662,10 @@ class _Reader:
             customer = self.text(roles, "customer", path, "industry.roles", required=True)
             provider = self.text(roles, "provider", path, "industry.roles", required=True)
         else:
-            self.problem(path, line_of(data, "roles"), "industry.roles", "needs customer and provider role names")
+            self.problem(path, line_of(data, "roles"), "industry.roles", msg("library.roles-needed"))
         customer_type = self.text(data, "customer_type", path, "industry") or "person"
         if customer_type not in ("person", "organization"):
-            self.problem(path, line_of(data, "customer_type"), "industry.customer_type",
-                         "must be person or organization")
+            self.problem(path, line_of(data, "customer_type"), "industry.customer_type", msg("library.customer-type"))
         self.industries[ident] = Industry(
             id=ident, name=self.text(data, "name", path, "industry", required=True),
             title=self.text(data, "title", path, "industry", required=True),
@@ -675,15 +680,15 @@ class _Reader:
         self.check_keys(data, ANNEX_KEYS, path, "annex")
         ident = self.ident(data, path, "annex")
         if ident and ident != stem:
-            self.problem(path, line_of(data, "id"), "annex.id", f"must match the file name ({stem!r})")
+            self.problem(path, line_of(data, "id"), "annex.id", msg("library.id-must-match-file", stem=stem))
         kind = self.text(data, "kind", path, "annex", required=True)
         if kind and kind not in ANNEX_KINDS:
             self.problem(path, line_of(data, "kind"), "annex.kind",
-                         f"unknown kind {kind!r}{did_you_mean(kind, ANNEX_KINDS)}; one of {', '.join(ANNEX_KINDS)}")
+                         msg("library.unknown-kind", kind=kind, hint=did_you_mean(kind, ANNEX_KINDS), choices=ANNEX_KINDS))
         sections = []
         raw_sections = data.get("sections") or []
         if not isinstance(raw_sections, list):
-            self.problem(path, line_of(data, "sections"), "annex.sections", "must be a list")
+            self.problem(path, line_of(data, "sections"), "annex.sections", msg("library.must-be-a-list"))
             raw_sections = []
         for i, raw_section in enumerate(raw_sections):
             prefix = f"annex.sections[{i}]"
@@ -702,11 +707,11 @@ class _Reader:
                 form, form_intro = self.read_form(form_data, path)
                 intro = intro or form_intro
         if kind == "form" and form is None:
-            self.problem(path, data.line, "annex.form", "a form annex needs a form")
+            self.problem(path, data.line, "annex.form", msg("library.form-annex-needs-form"))
         if kind and kind != "form" and not sections:
-            self.problem(path, data.line, "annex.sections", f"a {kind} annex needs sections")
+            self.problem(path, data.line, "annex.sections", msg("library.annex-needs-sections", kind=kind))
         loc = Loc(path, data.line)
-        self.claim(ident, loc, "defined")
+        self.claim(ident, loc)
         annex = AnnexDef(id=ident, title=self.text(data, "title", path, "annex", required=True),
                          version=self.version(data, path, "annex", required=True), kind=kind, intro=intro,
                          sections=tuple(sections), form=form, loc=loc,
@@ -719,7 +724,7 @@ class _Reader:
         scale = self.texts(data, "scale", path, prefix)
         if len(scale) != SCALE_LEVELS:
             self.problem(path, line_of(data, "scale"), f"{prefix}.scale",
-                         f"a rating scale has exactly {SCALE_LEVELS} levels, got {len(scale)}")
+                         msg("library.scale-levels", levels=SCALE_LEVELS, count=len(scale)))
         groups = []
         raw_groups = data.get("groups") or []
         for i, raw_group in enumerate(raw_groups if isinstance(raw_groups, list) else []):
@@ -729,7 +734,7 @@ class _Reader:
                 groups.append(RatingGroup(self.text(group, "title", path, f"{prefix}.groups[{i}]", required=True),
                                           self.texts(group, "items", path, f"{prefix}.groups[{i}]")))
         if not groups:
-            self.problem(path, data.line, f"{prefix}.groups", "a form needs at least one group of rating items")
+            self.problem(path, data.line, f"{prefix}.groups", msg("library.form-needs-groups"))
         form = Form(fields=self.texts(data, "fields", path, prefix), scale=scale, groups=tuple(groups),
                     comments=self.texts(data, "comments", path, prefix),
                     signatures=self.texts(data, "signatures", path, prefix))
@@ -745,8 +750,8 @@ def _merge(reader: _Reader) -> list[ArticleDef]:
         if target is None:
             if clause.article:
                 reader.problem(clause.loc.path, clause.loc.line, "article",
-                               f"clause {clause.id!r} is attached to unknown article {clause.article!r}"
-                               f"{did_you_mean(clause.article, articles)}")
+                               msg("library.unknown-article", clause=clause.id, article=clause.article,
+                                   hint=did_you_mean(clause.article, articles)))
             continue
         kept = tuple(c for c in target.clauses if c.id != clause.id)
         articles[target.id] = replace(target, clauses=tuple(sorted(kept + (clause,), key=lambda c: c.order)))
@@ -758,51 +763,53 @@ def _cross_check(library: Library, problems: list[Problem]) -> None:
     ids = set(library.node)
     bools = {v.name for v in library.variables if v.type == "bool"}
 
-    def check_uses(node: Any, what: str) -> None:
+    def check_uses(node: Any, what: Message) -> None:
         for name in sorted(node.uses - declared):
             problems.append(Problem(node.loc.path, node.loc.line, "",
-                                    f"{what} {node.id!r} uses undeclared variable {name!r}"
-                                    f"{did_you_mean(name, library.variable)}"))
+                                    msg("library.undeclared-variable", what=what, id=node.id, name=name,
+                                        hint=did_you_mean(name, library.variable))))
         for ref in node.refs:
             if ref not in ids:
                 problems.append(Problem(node.loc.path, node.loc.line, "",
-                                        f"{what} {node.id!r} refers to missing clause {ref!r}{did_you_mean(ref, ids)}"))
+                                        msg("library.missing-ref", what=what, id=node.id, ref=ref,
+                                            hint=did_you_mean(ref, ids))))
         condition = getattr(node, "condition", None)
         if condition and condition.strip() in library.variable and condition.strip() not in bools:
             problems.append(Problem(node.loc.path, node.loc.line, "condition",
-                                    f"{what} {node.id!r} has condition {condition!r}, which is not a bool variable"))
+                                    msg("library.condition-not-bool", what=what, id=node.id, condition=condition)))
         for industry in getattr(node, "industries", ()):
             if industry not in library.industry:
                 problems.append(Problem(node.loc.path, node.loc.line, "industries",
-                                        f"unknown industry {industry!r}{did_you_mean(industry, library.industry)}"))
+                                        msg("library.unknown-industry", industry=industry,
+                                            hint=did_you_mean(industry, library.industry))))
 
     for article in library.articles:
-        check_uses(article, "article")
+        check_uses(article, msg("noun.article"))
         for clause in article.clauses:
-            check_uses(clause, "clause")
+            check_uses(clause, msg("noun.clause"))
     for annex in library.annexes:
-        check_uses(annex, "annex")
+        check_uses(annex, msg("noun.annex"))
     for industry in library.industries:
         for annex in industry.annexes:
             if annex not in library.annex:
                 problems.append(Problem(industry.loc.path, industry.loc.line, "industry.annexes",
-                                        f"industry {industry.id!r} lists missing annex {annex!r}"
-                                        f"{did_you_mean(annex, library.annex)}"))
+                                        msg("library.missing-annex", industry=industry.id, annex=annex,
+                                            hint=did_you_mean(annex, library.annex))))
             elif not library.offered(library.annex[annex], industry.id):
                 problems.append(Problem(industry.loc.path, industry.loc.line, "industry.annexes",
-                                        f"annex {annex!r} is not offered to industry {industry.id!r}"))
+                                        msg("library.annex-not-offered", annex=annex, industry=industry.id)))
     for group, alternatives in library.alternatives().items():
         defaults = [n for n in alternatives if n.default]
         first = alternatives[0]
         if len(defaults) != 1:
             problems.append(Problem(first.loc.path, first.loc.line, "default",
-                                    f"alternative group {group!r} needs exactly one default, has {len(defaults)}"))
+                                    msg("library.group-defaults", group=group, count=len(defaults))))
         choices = [n.choice for n in alternatives]
         for choice in sorted({c for c in choices if choices.count(c) > 1}):
             problems.append(Problem(first.loc.path, first.loc.line, "choice",
-                                    f"alternative group {group!r} has choice {choice!r} twice"))
+                                    msg("library.group-choice-twice", group=group, choice=choice)))
     if not library.industries:
-        problems.append(Problem("industries", None, "", "the library defines no industry"))
+        problems.append(Problem("industries", None, "", msg("library.no-industry")))
 
 
 def read_library(layers: Sequence[Path] = (), *, builtin: bool = True) -> tuple[Library, list[Problem]]:
@@ -814,7 +821,7 @@ def read_library(layers: Sequence[Path] = (), *, builtin: bool = True) -> tuple[
     names = []
     for root in roots:
         if root is not shipped and not root.is_dir():
-            reader.problem(str(root), None, "", "library folder not found")
+            reader.problem(str(root), None, "", msg("library.folder-not-found"))
             continue
         reader.read_layer(root, "" if root is shipped else f"{str(root).rstrip('/')}/")
         names.append("builtin" if root is shipped else root.name)
@@ -842,36 +849,38 @@ def load_library(layers: Sequence[Path] = (), *, builtin: bool = True) -> Librar
 
 # --- values --------------------------------------------------------------------------------------
 
-def value_problem(variable: Variable, value: Any) -> str | None:
+def value_problem(variable: Variable, value: Any) -> Message | None:
     """Why ``value`` does not fit ``variable`` (type and constraints), or ``None``."""
     vtype = variable.type
     if vtype == "bool":
-        return None if isinstance(value, bool) else f"must be true or false, got {_shown(value)}"
+        return None if isinstance(value, bool) else msg("value.bool", value=value)
     if vtype in ("int", "decimal", "money"):
         number = as_number(value, integer=vtype == "int")
-        wanted = {"int": "an integer", "decimal": "a number", "money": "an amount of money"}[vtype]
+        wrong = msg(f"value.{vtype}", range=_range_text(variable), value=value)
         if number is None or (vtype == "money" and number.as_tuple().exponent < -2):  # type: ignore[operator]
-            return f"must be {wanted}{_range_text(variable)}, got {_shown(value)}"
+            return wrong
         if (variable.min is not None and number < variable.min) or (variable.max is not None and number > variable.max):
-            return f"must be {wanted}{_range_text(variable)}, got {_shown(value)}"
+            return wrong
         return None
     if vtype == "date":
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return None
-        return f"must be a date like 2026-12-01, got {_shown(value)}"
+        return msg("value.date", value=value)
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        return f"must be text, got {_kind_of(value)}"
+        return msg("value.text", kind=_kind_of(value))
     text = str(value)
     if vtype == "enum":
         if text not in variable.choices:
-            return f"must be one of {'、'.join(variable.choices)}, got {_shown(value)}{did_you_mean(text, variable.choices)}"
+            return msg("value.enum", choices="、".join(variable.choices), value=value,
+                       hint=did_you_mean(text, variable.choices))
         return None
     if not _INVISIBLE.sub("", text):  # spaces and control characters alone print as nothing
-        return "must not be empty"
+        return msg("value.empty")
     if variable.max_length is not None and len(text) > variable.max_length:
-        return f"must be at most {variable.max_length} characters, got {len(text)}"
+        return msg("value.too-long", max=variable.max_length, count=len(text))
     if variable.pattern and not re.search(variable.pattern, text):
-        return f"does not have the expected form (pattern {variable.pattern}), got {_shown(value)}"
+        example = msg("value.for-example", example=variable.example) if variable.example is not None else ""
+        return msg("value.pattern", pattern=variable.pattern, value=value, example=example)
     return None
 
 
@@ -902,33 +911,34 @@ def _decimal(value: Any) -> Decimal | None:
     return None
 
 
-def _range_text(variable: Variable) -> str:
+def _range_text(variable: Variable) -> Message | str:
     lo, hi = variable.min, variable.max
     if lo is not None and hi is not None:
-        return f" from {lo} to {hi}"
+        return msg("value.range.between", min=lo, max=hi)
     if lo is not None:
-        return f" of at least {lo}"
+        return msg("value.range.at-least", min=lo)
     if hi is not None:
-        return f" of at most {hi}"
+        return msg("value.range.at-most", max=hi)
     return ""
 
 
-def _shown(value: Any) -> str:
-    return f'"{value}"' if isinstance(value, str) else repr(value)
-
-
-def _kind_of(value: Any) -> str:
+def _kind_of(value: Any) -> Message:
+    """What a value is, in words (for “must be a list, got …”)."""
     if value is None:
-        return "nothing"
+        return msg("kind.nothing")
     if isinstance(value, dict):
-        return "a mapping"
+        return msg("kind.mapping")
     if isinstance(value, list):
-        return "a list"
+        return msg("kind.list")
     if isinstance(value, bool):
-        return "true/false"
+        return msg("kind.bool")
     if isinstance(value, (int, float)):
-        return "a number"
-    return "text" if isinstance(value, str) else type(value).__name__
+        return msg("kind.number")
+    if isinstance(value, dt.datetime):
+        return msg("kind.datetime")
+    if isinstance(value, dt.date):
+        return msg("kind.date")
+    return msg("kind.text")
 
 
 def _join(prefix: str, key: str) -> str:

@@ -24,6 +24,17 @@ SPEC_KEYS = ("industry", "contract_no", "title", "sign_date", "sign_place", "par
 PARTY_KEYS = ("type", "name", "credit_code", "id_number", "address", "representative", "contact", "phone", "email")
 PARTY_ROLES = ("customer", "provider")
 EMPTY = '""'
+FIELD_LABELS = {
+    "industry": "行业", "contract_no": "合同编号", "title": "合同标题", "sign_date": "签订日期", "sign_place": "签订地点",
+    "parties": "当事人", "values": "合同取值", "include": "加入的可选条款", "exclude": "删除的条款", "choose": "备选条款",
+    "annexes": "附件",
+}
+"""The Chinese label of each top-level spec key, named beside the key in Chinese messages."""
+PARTY_FIELD_LABELS = {
+    "type": "类型", "name": "名称/姓名", "credit_code": "统一社会信用代码", "id_number": "身份证号码", "address": "住所",
+    "representative": "法定代表人", "contact": "联系人", "phone": "联系电话", "email": "电子邮箱",
+}
+ROLE_LABELS = {"customer": "甲方", "provider": "乙方"}
 
 
 @dataclass(frozen=True)
@@ -65,6 +76,31 @@ def parse_spec(raw: bytes, display: str) -> Spec:
     if not isinstance(data, dict):
         raise SpecError([Problem(display, 1, "", "a spec must be a mapping of keys (industry:, parties:, values: …)")])
     return Spec(display, data, hashlib.sha256(raw).hexdigest())
+
+
+def field_label(field: str, library: Library) -> str:
+    """The Chinese label of a spec field (``values.term_years`` → the variable's label), or empty."""
+    parts = re.sub(r"\[\d+\]", "", field).split(".")
+    top = parts[0]
+    if len(parts) == 1:
+        return FIELD_LABELS.get(top, "")
+    rest = ".".join(parts[1:])
+    if top == "values":
+        variable = library.variable.get(rest)
+        return variable.label if variable else ""
+    if top == "parties" and parts[1] in ROLE_LABELS:
+        return ROLE_LABELS[parts[1]] + (PARTY_FIELD_LABELS.get(parts[2], "") if len(parts) > 2 else "")
+    if top == "choose":
+        group = library.alternatives().get(rest)
+        return _group_title(library, group) if group else ""
+    return ""
+
+
+def _group_title(library: Library, alternatives: tuple[ArticleDef | ClauseDef, ...]) -> str:
+    """An alternative group's name for people: the title of the article it chooses in (or of the articles)."""
+    first = alternatives[0]
+    article = library.node.get(first.article) if isinstance(first, ClauseDef) else first
+    return article.title if article is not None else first.title
 
 
 # --- starter specs -------------------------------------------------------------------------------
@@ -134,11 +170,9 @@ def _describe(node: ArticleDef | ClauseDef) -> str:
 
 
 def _party_lines(values: dict[str, str], kind: str) -> list[str]:
-    labels = {"name": "名称/姓名", "credit_code": "统一社会信用代码", "id_number": "身份证号码", "address": "住所",
-              "representative": "法定代表人", "phone": "联系电话", "email": "电子邮箱"}
     lines = [f"    type: {kind}"]
     for key, value in values.items():
-        lines.append(f"    {key}: {_q(value) if value else EMPTY}   # {labels.get(key, key)}")
+        lines.append(f"    {key}: {_q(value) if value else EMPTY}   # {PARTY_FIELD_LABELS.get(key, key)}")
     return lines
 
 
