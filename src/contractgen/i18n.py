@@ -114,7 +114,7 @@ class Message:
         return self.render()
 
 
-def msg(code: str, **params: Any) -> Message:
+def msg(code: str, /, **params: Any) -> Message:
     """``Message(code, params)`` with the parameters as keywords.
 
     A list or mapping the user wrote is kept as a hashable copy that still shows as one value.
@@ -144,7 +144,7 @@ def _frozen(value: Any) -> Any:
     return value
 
 
-def text(code: str, lang: str | None = None, **params: Any) -> str:
+def text(code: str, /, lang: str | None = None, **params: Any) -> str:
     """The message ``code`` rendered now, e.g. for ``click.echo``."""
     return render(code, params, lang)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem, SpecError
+from .i18n import msg
 from .library import ArticleDef, ClauseDef, Library, Variable
 from .yamlio import YamlMap, decode, parse_yaml
 
@@ -54,11 +55,11 @@ def load_spec(path: Path, display: str | None = None) -> Spec:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise SpecError([Problem(display, None, "", "file not found")]) from None
+        raise SpecError([Problem(display, None, "", msg("file.not-found"))]) from None
     except IsADirectoryError:
-        raise SpecError([Problem(display, None, "", "is a folder, not a spec file")]) from None
+        raise SpecError([Problem(display, None, "", msg("spec.is-folder"))]) from None
     except OSError as exc:
-        raise SpecError([Problem(display, None, "", f"cannot read file: {exc.strerror}")]) from None
+        raise SpecError([Problem(display, None, "", msg("file.unreadable", reason=exc.strerror or ""))]) from None
     return parse_spec(raw, display)
 
 
@@ -74,7 +75,7 @@ def parse_spec(raw: bytes, display: str) -> Spec:
             raise
         raise SpecError(problems) from None
     if not isinstance(data, dict):
-        raise SpecError([Problem(display, 1, "", "a spec must be a mapping of keys (industry:, parties:, values: …)")])
+        raise SpecError([Problem(display, 1, "", msg("spec.must-be-mapping"))])
     return Spec(display, data, hashlib.sha256(raw).hexdigest())
 
 

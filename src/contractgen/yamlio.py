@@ -18,7 +18,9 @@ from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.reader import ReaderError
 
+from . import yamlsyntax
 from .errors import InputError, Problem
+from .i18n import msg
 
 MAX_FILE_BYTES = 1_000_000
 """A spec or library file is hand-written text; anything larger is a mistake (or an attack)."""
@@ -76,12 +78,11 @@ def _construct_mapping(loader: _Loader, node: MappingNode) -> YamlMap:
         try:
             hash(key)
         except TypeError:
-            loader.problems.append(Problem(loader.display, line, "", "a mapping key must be a plain value"))
+            loader.problems.append(Problem(loader.display, line, "", msg("yaml.key-not-plain")))
             continue
         if key in result:
             loader.problems.append(
-                Problem(loader.display, line, str(key),
-                        f"duplicate key (first given on line {result.key_lines[key]})")
+                Problem(loader.display, line, str(key), msg("yaml.duplicate-key", first=result.key_lines[key]))
             )
             continue
         result[key] = loader.construct_object(value_node, deep=True)
@@ -102,10 +103,8 @@ def _construct_text(loader: _Loader, node: ScalarNode) -> str:
     # format (UTF-8, XML, PDF) can hold it. Say where it is rather than fail later.
     bad = _SURROGATE.search(text)
     if bad:
-        loader.problems.append(Problem(
-            loader.display, node.start_mark.line + 1, "",
-            f"\\u{ord(bad.group()):04x} is half of a UTF-16 surrogate pair, not a character; "
-            "write the character itself"))
+        loader.problems.append(Problem(loader.display, node.start_mark.line + 1, "",
+                                       msg("yaml.half-surrogate", code=f"{ord(bad.group()):04x}")))
         return _SURROGATE.sub("", text)
     return text
 
@@ -158,14 +157,12 @@ def _expanded_size(node: Node, memo: dict[int, int], budget: int) -> int:
 def decode(data: bytes, display: str) -> str:
     """UTF-8 text without a BOM and with Unix line ends, or an input error naming the bad line."""
     if len(data) > MAX_FILE_BYTES:
-        raise InputError([Problem(display, None, "",
-                                  f"file is too large ({len(data):,} bytes; the limit is {MAX_FILE_BYTES:,})")])
+        raise InputError([Problem(display, None, "", msg("file.too-large", size=len(data), limit=MAX_FILE_BYTES))])
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise InputError([Problem(display, line, "",
-                                  "file is not UTF-8 text; save it as UTF-8 (without GBK or other encodings)")]) from None
+        raise InputError([Problem(display, line, "", msg("file.not-utf8"))]) from None
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -182,7 +179,7 @@ def _parse(text: str, display: str, allow_empty: bool, loader_class: type) -> An
     if not text.strip():
         if allow_empty:
             return None
-        raise InputError([Problem(display, None, "", "file is empty")])
+        raise InputError([Problem(display, None, "", msg("file.empty"))])
     problems: list[Problem] = []
     try:
         loader = loader_class(text, display, problems)
@@ -193,23 +190,21 @@ def _parse(text: str, display: str, allow_empty: bool, loader_class: type) -> An
         if node is None:
             if allow_empty:
                 return None
-            raise InputError([Problem(display, None, "", "file is empty")])
+            raise InputError([Problem(display, None, "", msg("file.empty"))])
         if _expanded_size(node, {}, MAX_NODES) > MAX_NODES:
-            raise InputError([Problem(display, node.start_mark.line + 1, "",
-                                      "anchors and aliases expand to too large a document")])
+            raise InputError([Problem(display, node.start_mark.line + 1, "", msg("yaml.too-large-expanded"))])
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        reason = exc.problem or exc.context or "invalid YAML"
         # An unknown tag (!!python/object …) is not a typo in the layout: say what it is.
-        what = "YAML tag not allowed" if isinstance(exc, ConstructorError) else "YAML syntax error"
-        raise InputError([Problem(display, mark.line + 1 if mark else None, "",
-                                  f"{what}: {reason}",
+        what = (msg("yaml.tag", reason=exc.problem or exc.context or "") if isinstance(exc, ConstructorError)
+                else yamlsyntax.explain(exc, text))
+        raise InputError([Problem(display, mark.line + 1 if mark else None, "", what,
                                   column=mark.column + 1 if mark else None)]) from None
     except yaml.YAMLError as exc:
-        raise InputError([Problem(display, None, "", f"YAML error: {exc}")]) from None
+        raise InputError([Problem(display, None, "", msg("yaml.error", detail=str(exc)))]) from None
     except RecursionError:
-        raise InputError([Problem(display, None, "", "YAML is nested too deeply")]) from None
+        raise InputError([Problem(display, None, "", msg("yaml.too-deep"))]) from None
     finally:
         loader.dispose()
     if problems:
@@ -223,10 +218,7 @@ def _forbidden_character(text: str, exc: ReaderError, display: str) -> Problem:
     line = text.count("\n", 0, pos) + 1
     column = pos - (text.rfind("\n", 0, pos) + 1) + 1
     char = exc.character if isinstance(exc.character, int) else ord(text[pos]) if pos < len(text) else 0
-    return Problem(display, line, "",
-                   f"invisible control character U+{char:04X}, which YAML does not allow; delete it "
-                   "(pasted text often carries one) or, inside double quotes, write it as an escape like \\t",
-                   column=column)
+    return Problem(display, line, "", msg("yaml.control-character", code=f"{char:04X}"), column=column)
 
 
 def load_yaml(path: Path, display: str | None = None, *, allow_empty: bool = False) -> Any:
@@ -235,9 +227,9 @@ def load_yaml(path: Path, display: str | None = None, *, allow_empty: bool = Fal
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise InputError([Problem(display, None, "", "file not found")]) from None
+        raise InputError([Problem(display, None, "", msg("file.not-found"))]) from None
     except IsADirectoryError:
-        raise InputError([Problem(display, None, "", "is a folder, not a file")]) from None
+        raise InputError([Problem(display, None, "", msg("file.is-folder"))]) from None
     except OSError as exc:
-        raise InputError([Problem(display, None, "", f"cannot read file: {exc.strerror}")]) from None
+        raise InputError([Problem(display, None, "", msg("file.unreadable", reason=exc.strerror or ""))]) from None
     return parse_yaml(decode(data, display), display, allow_empty=allow_empty)
