@@ -13,9 +13,12 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import io
 import os
+import stat
 import tempfile
 import time
+import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +28,7 @@ from click.testing import CliRunner
 
 from contractgen import yamlio
 from contractgen.cli import cli
+from contractgen.render.docx import REFERENCE_DOCX
 
 # --- inputs --------------------------------------------------------------------------------------
 
@@ -96,6 +100,23 @@ MERGE_BOMB = "\n".join(
     + [f"k{i}: &k{i} {{{', '.join(f'b{j}: {{<<: *k{i - 1}}}' for j in range(10))}}}" for i in range(1, 9)]
 ) + "\n"
 """The same with merge keys (``<<: *anchor``), which copy a mapping into another."""
+
+
+def reference_docx(part: str, old: str, new: str) -> bytes:
+    """The shipped reference DOCX with ``old`` replaced by ``new`` in one of its parts (a firm's edit)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(REFERENCE_DOCX) as shipped, zipfile.ZipFile(out, "w") as edited:
+        for name in shipped.namelist():
+            data = shipped.read(name)
+            if name == part:
+                assert old.encode() in data, (part, old)
+                data = data.replace(old.encode(), new.encode(), 1)
+            edited.writestr(name, data)
+    return out.getvalue()
+
+
+PWN = "{{ cycler.__init__.__globals__.os.popen('touch pwned').read() }}"
+"""A template tag that would run a shell command (``touch pwned``) were the template's Jinja evaluated."""
 
 
 def _nested(depth: int) -> bytes:
@@ -175,6 +196,10 @@ class Case:
     excerpt: bool = False
     """The output varies by machine (a traceback): the doc shows only the ``expect`` lines."""
     group: str = "Specs"
+    links: Mapping[str, str] = field(default_factory=dict)
+    """Symbolic links made in the work folder: name → target."""
+    fifos: tuple[str, ...] = ()
+    """Named pipes made in the work folder (nothing ever writes to them)."""
 
 
 def _spec_case(id: str, input: str, data: bytes, exit_code: int, expect: tuple[str, ...], shows: str = "",
@@ -182,10 +207,13 @@ def _spec_case(id: str, input: str, data: bytes, exit_code: int, expect: tuple[s
     return Case(id, input, {"spec.yaml": data}, BUILD, exit_code, expect, shows, **kw)
 
 
+LAYER_GROUP = "Library files (a company layer: `--library company`)"
+
+
 def _layer_case(id: str, input: str, data: bytes, exit_code: int, expect: tuple[str, ...], shows: str = "",
                 name: str = LAYER_FILE, **kw) -> Case:
     return Case(id, input, {"spec.yaml": spec(), name: data}, WITH_LAYER, exit_code, expect, shows,
-                group="Library files (a company layer: `--library company`)", **kw)
+                group=LAYER_GROUP, **kw)
 
 
 OUTPUT_GROUP = "Output folder, several specs, failures half way, exit codes"
@@ -206,6 +234,16 @@ def _batch_case(id: str, input: str, specs: tuple[str, ...], exit_code: int, exp
     """Several specs built at once into ``out``, which holds a previous build (hence ``--force``)."""
     args = ("build", *specs, "-o", "out", "--format", "docx", "--force", *options)
     return Case(id, input, {**PREVIOUS_BUILD, **BATCH, **(files or {})}, args, exit_code, expect, group=OUTPUT_GROUP)
+
+
+FILES_GROUP = "Files handed in: a firm's Word template, devices, pipes"
+
+
+def _file_case(id: str, input: str, files: Mapping[str, bytes], exit_code: int, expect: tuple[str, ...],
+               *options: str, shows: str = "", **kw) -> Case:
+    """``BUILD`` of the valid spec with ``options`` (``--reference-docx firm.docx`` …)."""
+    return Case(id, input, {"spec.yaml": spec(), **files}, (*BUILD, *options), exit_code, expect, shows,
+                group=FILES_GROUP, **kw)
 
 
 GBK = "industry: hotel\nsign_place: 上海市浦东新区\n".encode("gbk")
@@ -322,7 +360,7 @@ CASES: tuple[Case, ...] = (
                ("error: spec.yaml:15: annexes: unknown annex '../../evil'",), "annexes: [../../evil]"),
     Case("spec-missing", "The spec file does not exist", {}, BUILD, 2, ("error: spec.yaml: file not found",)),
     Case("spec-folder", "The spec is a folder", {"spec.yaml/x": b""}, BUILD, 2,
-         ("error: spec.yaml: is a folder, not a spec file",)),
+         ("error: spec.yaml: is a folder, not a file",)),
 
     _layer_case("layer-ok", "A valid layer (for comparison)", layer(), 0, (BUILT,)),
     _layer_case("layer-yaml-syntax", "Malformed YAML", layer(("title: 本公司特别约定", "title: [本公司特别约定")), 2,
@@ -380,7 +418,7 @@ CASES: tuple[Case, ...] = (
     _layer_case("layer-billion-laughs", "YAML bomb (billion laughs)", BILLION_LAUGHS.encode(), 2,
                 ("error: company/clauses/house.yaml:1: anchors and aliases expand to too large a document",)),
     Case("layer-missing", "The layer folder does not exist", {"spec.yaml": spec()}, WITH_LAYER, 2,
-         ("error: company: library folder not found",), group="Library files (a company layer: `--library company`)"),
+         ("error: company: library folder not found",), group=LAYER_GROUP),
 
     _output_case("existing-output", "The output folder exists and is not empty (no `--force`)", 2,
                  ("error: out: output folder exists and is not empty; use --force to replace it",)),
@@ -439,6 +477,46 @@ CASES: tuple[Case, ...] = (
                 ("error: a.yaml is given twice; give each spec once",)),
     _batch_case("batch-jobs-0", "No processes to build with", ("a.yaml", "b.yaml"), 2,
                 ("error: --jobs must be at least 1, got 0",), "--jobs", "0"),
+
+    _file_case("reference-docx", "A firm's own template (a copy of the shipped one, for comparison)",
+               {"firm.docx": reference_docx("word/header1.xml", "合同编号：", "本公司合同编号：")}, 0, (BUILT,),
+               "--reference-docx", "firm.docx"),
+    _file_case("reference-docx-code", "A template whose header would run a shell command",
+               {"firm.docx": reference_docx("word/header1.xml", "{{ contract_no }}", PWN)}, 2,
+               ("error: reference DOCX firm.docx: word/header1.xml: {{ cycler.__init__.__globals__.os.popen('touch "
+                "pwned').read(… is not a tag a template may use; only {{ title }}, {{ contract_no }}, "
+                "{{ sign_place }}, {{ sign_date }}, {{ industry_name }} and {% if draft %}…{% else %}…{% endif %}",),
+               "--reference-docx", "firm.docx", shows=PWN),
+    _file_case("reference-docx-loop", "A template whose body loops a billion times",
+               {"firm.docx": reference_docx("word/document.xml", "{{ title }}",
+                                            "{% for i in range(10**9) %}{{ title }}{% endfor %}")}, 2,
+               ("error: reference DOCX firm.docx: word/document.xml: {% for i in range(10**9) %} is not a tag a "
+                "template may use; only {{ title }}, {{ contract_no }}, {{ sign_place }}, {{ sign_date }}, "
+                "{{ industry_name }} and {% if draft %}…{% else %}…{% endif %}",),
+               "--reference-docx", "firm.docx", shows="{% for i in range(10**9) %}"),
+    _file_case("reference-docx-footer", "A template whose footer reads a variable of its own",
+               {"firm.docx": reference_docx("word/footer1.xml", "</w:p>", "<w:r><w:t>{{ config }}</w:t></w:r></w:p>")},
+               2, ("error: reference DOCX firm.docx: word/footer1.xml: {{ config }} is not a tag a template may use; "
+                   "only {{ title }}, {{ contract_no }}, {{ sign_place }}, {{ sign_date }}, {{ industry_name }} and "
+                   "{% if draft %}…{% else %}…{% endif %}",),
+               "--reference-docx", "firm.docx", shows="{{ config }}"),
+    _file_case("reference-docx-syntax", "A template with a broken tag",
+               {"firm.docx": reference_docx("word/header1.xml", "{% endif %}", "{% endif")}, 2,
+               ("error: reference DOCX firm.docx: word/header1.xml: cannot read the tags in “{% if draft %}草稿：本文本尚未"
+                "定稿，不得作为正式合同签署{% endif合同编号：{{ contract_…”; a tag opens with {{ or {% and "
+                "closes with }} or %}",), "--reference-docx", "firm.docx", shows="{% endif"),
+    Case("spec-device", "The spec is a device that never ends (`/dev/zero`)", {}, ("build", "/dev/zero", "-o", "out"),
+         2, ("error: /dev/zero: is not a regular file (a device, a pipe or a socket); give a saved file",),
+         group=FILES_GROUP),
+    Case("spec-fifo", "The spec is a named pipe nothing writes to", {}, ("build", "pipe.yaml", "-o", "out"), 2,
+         ("error: pipe.yaml: is not a regular file (a device, a pipe or a socket); give a saved file",),
+         group=FILES_GROUP, fifos=("pipe.yaml",)),
+    _file_case("reference-docx-device", "The reference DOCX is `/dev/zero`", {}, 2,
+               ("error: reference DOCX /dev/zero: is not a regular file (a device, a pipe or a socket); give a "
+                "saved file",), "--reference-docx", "/dev/zero"),
+    _file_case("layer-device", "A layer file that is a link to `/dev/urandom`", {}, 2,
+               ("error: company/clauses/house.yaml: is not a regular file (a device, a pipe or a socket); give a "
+                "saved file",), "--library", "company", links={LAYER_FILE: "/dev/urandom"}),
 )
 
 
@@ -461,15 +539,21 @@ class Result:
 
 
 def tree(root: Path) -> dict[str, str]:
-    """Every file and folder under ``root``: relative path → sha256 of its bytes (``/`` for a folder)."""
+    """Every file and folder under ``root``: relative path → sha256 of its bytes (``/`` for a folder,
+    the target for a link)."""
     found = {}
     for dirpath, dirnames, filenames in os.walk(root):
         for name in dirnames:
             found[os.path.relpath(os.path.join(dirpath, name), root) + "/"] = "/"
         for name in filenames:
             path = os.path.join(dirpath, name)
-            with open(path, "rb") as fh:
-                found[os.path.relpath(path, root)] = hashlib.sha256(fh.read()).hexdigest()
+            if os.path.islink(path):
+                found[os.path.relpath(path, root)] = "-> " + os.readlink(path)
+            elif not stat.S_ISREG(os.lstat(path).st_mode):
+                found[os.path.relpath(path, root)] = "(not a file)"  # a pipe: reading it would hang
+            else:
+                with open(path, "rb") as fh:
+                    found[os.path.relpath(path, root)] = hashlib.sha256(fh.read()).hexdigest()
     return found
 
 
@@ -492,6 +576,11 @@ def run_case(case: Case, work: Path | None = None) -> Result:
         path = work / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+    for name, target in case.links.items():
+        (work / name).parent.mkdir(parents=True, exist_ok=True)
+        (work / name).symlink_to(target)
+    for name in case.fifos:
+        os.mkfifo(work / name)
     before = tree(work)
     with _inside(work), (case.patch() if case.patch else contextlib.nullcontext()):
         start = time.perf_counter()

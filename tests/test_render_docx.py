@@ -423,7 +423,7 @@ def test_company_template_restyles_the_contract(contract: Contract, tmp_path: Pa
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (None, "does not exist"),
+        (None, "file not found"),
         (b"just text", "not a DOCX"),
         ("zip", "not a Word document .no .Content_Types"),
         ("dotx", "a Word template .*save it as a .docx"),

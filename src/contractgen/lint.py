@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import Problem
+from .files import UnreadableFile, read_bounded
 from .library import FOLDERS, builtin_library_dir, read_library
+from .yamlio import MAX_FILE_BYTES
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
 TONE_MARKS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
@@ -38,8 +40,8 @@ def scan_damage(path: Path, display: str) -> list[Problem]:
     """Source damage in one file, by line."""
     problems = []
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError):
+        lines = read_bounded(path, MAX_FILE_BYTES).decode("utf-8-sig").splitlines()
+    except (UnreadableFile, UnicodeDecodeError):
         return []  # the loader already reported it
     for number, line in enumerate(lines, 1):
         content = line.split(" #", 1)[0] if not line.lstrip().startswith("#") else ""

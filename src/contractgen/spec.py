@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem, SpecError
+from .files import UnreadableFile, read_bounded
 from .i18n import msg
 from .library import ArticleDef, ClauseDef, Library, Variable
-from .yamlio import YamlMap, decode, parse_yaml
+from .yamlio import MAX_FILE_BYTES, YamlMap, decode, parse_yaml
 
 SPEC_KEYS = ("industry", "contract_no", "title", "sign_date", "sign_place", "parties", "values", "include",
              "exclude", "choose", "annexes")
@@ -53,13 +54,10 @@ def load_spec(path: Path, display: str | None = None) -> Spec:
     """Read a spec file; YAML errors and a non-mapping top level are ``SpecError``."""
     display = display or str(path)
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise SpecError([Problem(display, None, "", msg("file.not-found"))]) from None
-    except IsADirectoryError:
-        raise SpecError([Problem(display, None, "", msg("spec.is-folder"))]) from None
-    except OSError as exc:
-        raise SpecError([Problem(display, None, "", msg("file.unreadable", reason=exc.strerror or ""))]) from None
+        raw = read_bounded(path, MAX_FILE_BYTES)
+    except UnreadableFile as exc:
+        reason = msg("spec.is-folder") if exc.reason.code == "file.is-folder" else exc.reason
+        raise SpecError([Problem(display, None, "", reason)]) from None
     return parse_spec(raw, display)
 
 

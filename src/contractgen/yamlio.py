@@ -20,6 +20,7 @@ from yaml.reader import ReaderError
 
 from . import yamlsyntax
 from .errors import InputError, Problem
+from .files import UnreadableFile, read_bounded
 from .i18n import msg
 
 MAX_FILE_BYTES = 1_000_000
@@ -224,12 +225,12 @@ def _forbidden_character(text: str, exc: ReaderError, display: str) -> Problem:
 def load_yaml(path: Path, display: str | None = None, *, allow_empty: bool = False) -> Any:
     """Read and parse one YAML file; ``display`` is how the path appears in messages."""
     display = display or str(path)
+    return parse_yaml(decode(read_yaml_bytes(path, display), display), display, allow_empty=allow_empty)
+
+
+def read_yaml_bytes(path: Path, display: str) -> bytes:
+    """The bytes of a YAML file the user gave (a regular file, at most ``MAX_FILE_BYTES``)."""
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError([Problem(display, None, "", msg("file.not-found"))]) from None
-    except IsADirectoryError:
-        raise InputError([Problem(display, None, "", msg("file.is-folder"))]) from None
-    except OSError as exc:
-        raise InputError([Problem(display, None, "", msg("file.unreadable", reason=exc.strerror or ""))]) from None
-    return parse_yaml(decode(data, display), display, allow_empty=allow_empty)
+        return read_bounded(path, MAX_FILE_BYTES)
+    except UnreadableFile as exc:
+        raise InputError([Problem(display, None, "", exc.reason)]) from None

@@ -50,6 +50,8 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import UsageError
+from ..files import UnreadableFile, read_bounded
+from ..i18n import msg
 from ..model import Annex, Clause, Contract, Form, Paragraph, Party, Run
 from . import RenderOptions
 from . import docx_origin as origin
@@ -57,6 +59,10 @@ from ._common import document_date, find_annex, signature_rows
 
 REFERENCE_DOCX = Path(__file__).resolve().parent / "assets" / "reference.docx"
 """The shipped template."""
+MAX_TEMPLATE_BYTES = 20_000_000
+"""A firm's template is styles and a letterhead logo: a few hundred kilobytes; 20 MB is plenty."""
+MAX_TEMPLATE_MEMBERS = 1_000
+MAX_TEMPLATE_UNPACKED = 100_000_000
 
 STYLE_NAMES: dict[str, tuple[str, str]] = {
     # key: (style type, style name as shown in Word)
@@ -159,13 +165,18 @@ def _template_bytes(path: Path | None) -> tuple[bytes, str]:
     if path is None:
         return _shipped_template(), "the shipped reference.docx"
     try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"reference DOCX {path} does not exist") from None
-    except OSError as exc:
-        raise UsageError(f"cannot read reference DOCX {path}: {exc.strerror or exc}") from None
+        data = read_bounded(path, MAX_TEMPLATE_BYTES)
+    except UnreadableFile as exc:
+        raise UsageError(msg("render.reference-docx-unreadable", path=str(path), reason=exc.reason)) from None
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise UsageError(f"reference DOCX {path} is not a DOCX file (not a zip package)")
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        members = package.infolist()
+    unpacked = sum(m.file_size for m in members)
+    if len(members) > MAX_TEMPLATE_MEMBERS or unpacked > MAX_TEMPLATE_UNPACKED:
+        # A zip bomb: a few kilobytes that unpack to gigabytes (the sizes are checked while unpacking).
+        raise UsageError(msg("render.reference-docx-too-big", path=str(path), files=len(members), size=unpacked,
+                             max_files=MAX_TEMPLATE_MEMBERS, max_size=MAX_TEMPLATE_UNPACKED))
     return data, str(path)
 
 
@@ -173,10 +184,9 @@ def _template_bytes(path: Path | None) -> tuple[bytes, str]:
 def _skeleton(data: bytes, draft: bool, source: str) -> _Skeleton:
     """Render the template's fixed parts with docxtpl (once per template and draft flag)."""
     from docx.opc.exceptions import PackageNotFoundError
-    from docxtpl import DocxTemplate
-    from jinja2 import Environment, TemplateError
+    from jinja2 import TemplateError
 
-    template = DocxTemplate(io.BytesIO(data))
+    template = _template_class()(io.BytesIO(data))
     try:
         document = template.get_docx()
     except (PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError):
@@ -187,9 +197,11 @@ def _skeleton(data: bytes, draft: bool, source: str) -> _Skeleton:
     context: dict[str, object] = {name: f"{_PH_OPEN}{name}{_PH_CLOSE}" for name in SKELETON_VARIABLES}
     context["draft"] = draft
     try:
-        template.render(context, jinja_env=Environment(autoescape=True))
+        template.render(context, jinja_env=_fixed_tags_environment(source))
     except TemplateError as exc:
-        raise UsageError(f"reference DOCX {source}: template error: {exc}") from None
+        part = getattr(template, "current_rendering_part", None)
+        raise UsageError(msg("render.reference-docx-template-error", path=source, reason=str(exc),
+                             part=str(part.partname).lstrip("/") if part is not None else "")) from None
     except (KeyError, ValueError, etree.XMLSyntaxError) as exc:
         # docxtpl works on the XML text and expects the usual ``w:`` prefix Word writes.
         raise UsageError(f"reference DOCX {source} cannot be used as a template: {exc!r}") from None
@@ -202,6 +214,80 @@ def _skeleton(data: bytes, draft: bool, source: str) -> _Skeleton:
     rels = etree.fromstring(by_name["_rels/.rels"])
     targets = {rel.get("Type"): rel.get("Target", "").lstrip("/") for rel in rels}
     return _Skeleton(members, targets[_OFFICE_DOC], targets.get(_CORE_PROPS), styles, text_width)
+
+
+# --------------------------------------------------------------------------------------------------
+# A firm's template is data: only the fixed tags of the shipped template are filled.
+
+FIXED_TAGS: frozenset[tuple[str, ...]] = frozenset(
+    {("{{", name) for name in SKELETON_VARIABLES}
+    | {("{%", "if", "draft"), ("{%", "if", "not", "draft"), ("{%", "else"), ("{%", "endif")}
+)
+"""Every Jinja tag a reference DOCX may contain, as (opening, words…); anything else is refused."""
+_TAG_WORDS = frozenset({"name", "operator", "string", "integer", "float"})
+
+
+def check_fixed_tags(xml: str, source: str, part: str) -> None:
+    """Refuse any Jinja in a template part other than ``FIXED_TAGS`` (no expression of a user's is run)."""
+    from jinja2 import TemplateSyntaxError
+    from jinja2.sandbox import SandboxedEnvironment
+
+    tag: list[tuple[str, str]] = []
+    try:
+        for _, kind, value in SandboxedEnvironment().lexer.tokeniter(xml, None):
+            if kind in ("variable_begin", "block_begin"):
+                tag = [(kind, value)]
+            elif tag:
+                tag.append((kind, value))
+                if kind in ("variable_end", "block_end"):
+                    words = (tag[0][1][:2], *(v for k, v in tag[1:-1] if k in _TAG_WORDS))
+                    if words not in FIXED_TAGS:
+                        raise UsageError(msg("render.reference-docx-tag", path=source, part=part,
+                                             tag=_shorten("".join(v for _, v in tag))))
+                    tag = []
+    except TemplateSyntaxError as exc:
+        # docxtpl puts each paragraph on a line of its own: show the paragraph's text.
+        lines = xml.splitlines()
+        text = _shorten(lines[exc.lineno - 1] if 0 < exc.lineno <= len(lines) else "")
+        raise UsageError(msg("render.reference-docx-syntax", path=source, part=part, text=text)) from None
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    text = re.sub(r"<[^>]*>", "", text)  # a tag split across runs carries the runs' markup
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _fixed_tags_environment(source: str):  # -> jinja2.sandbox.SandboxedEnvironment
+    """A sandbox that checks every part before compiling it; the part is set by ``_FixedTagsTemplate``."""
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    class FixedTags(SandboxedEnvironment):
+        part = "word/document.xml"
+
+        def from_string(self, xml, *args, **kwargs):  # type: ignore[no-untyped-def]
+            check_fixed_tags(xml, source, self.part)
+            return super().from_string(xml, *args, **kwargs)
+
+    return FixedTags(autoescape=True, undefined=StrictUndefined)
+
+
+@functools.cache
+def _template_class():  # -> type[docxtpl.DocxTemplate]; docxtpl is imported only when a DOCX is made
+    from docxtpl import DocxTemplate
+
+    class FixedTagsTemplate(DocxTemplate):
+        """docxtpl, telling the environment which part it renders, and leaving core properties
+        alone (the renderer writes ``docProps/core.xml`` from the contract)."""
+
+        def render_xml_part(self, src_xml, part, context, jinja_env=None):  # type: ignore[no-untyped-def]
+            jinja_env.part = str(part.partname).lstrip("/")
+            return super().render_xml_part(src_xml, part, context, jinja_env)
+
+        def render_properties(self, context, jinja_env=None) -> None:  # type: ignore[no-untyped-def]
+            return None
+
+    return FixedTagsTemplate
 
 
 def _why_not_docx(data: bytes) -> str:
