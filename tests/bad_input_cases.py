@@ -360,7 +360,7 @@ CASES: tuple[Case, ...] = (
                ("error: spec.yaml:15: annexes: unknown annex '../../evil'",), "annexes: [../../evil]"),
     Case("spec-missing", "The spec file does not exist", {}, BUILD, 2, ("error: spec.yaml: file not found",)),
     Case("spec-folder", "The spec is a folder", {"spec.yaml/x": b""}, BUILD, 2,
-         ("error: spec.yaml: is a folder, not a file",)),
+         ("error: spec.yaml: is a folder, not a spec file",)),
 
     _layer_case("layer-ok", "A valid layer (for comparison)", layer(), 0, (BUILT,)),
     _layer_case("layer-yaml-syntax", "Malformed YAML", layer(("title: 本公司特别约定", "title: [本公司特别约定")), 2,
