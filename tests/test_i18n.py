@@ -198,3 +198,40 @@ def catalogs(tmp_path, monkeypatch):
 
     yield write
     i18n.translations.cache_clear()
+
+
+def test_click_speaks_chinese_too(environ):
+    from contractgen import click_messages
+
+    en = catalog("en")
+    for english, code in click_messages.SINGULAR.items():
+        assert en[code] == english, code  # English stays click's own text
+    for english, (one, _many) in click_messages.PLURAL.items():
+        assert en[one] == english, one
+    runner = CliRunner()
+    missing = runner.invoke(cli, ["build"], env={"LANG": "zh_CN.UTF-8"}, prog_name="contractgen")
+    assert missing.exit_code == 2
+    assert "用法： contractgen build [OPTIONS] SPEC..." in missing.output
+    assert "错误：缺少参数 'SPEC...'." in missing.output and "查看帮助" in missing.output
+    option = runner.invoke(cli, ["build", "x.yaml", "-o"], env={"LANG": "zh_CN.UTF-8"})
+    assert "错误：选项“-o”后面需要写一个值。" in option.output
+    english = runner.invoke(cli, ["build", "x.yaml", "--nope"], env={"LANG": "C"})
+    assert "Error: No such option '--nope'. Did you mean '--force'?" in english.output
+
+
+def test_no_message_is_written_as_plain_text_any_more():
+    """Problems and our errors carry message ids: a sentence in the code would reach Chinese users in English.
+    (``ValueError`` and the like are programmers' errors, shown only as internal errors.)"""
+    plain = []
+    for path in SRC.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+            ours = name in ("UsageError", "ContractgenError") or name.endswith(("InputError", "SpecError", "LibraryError"))
+            given = node.args[3:4] if name == "Problem" else node.args[:1] if ours else []
+            given += [k.value for k in node.keywords if k.arg in ("msg", "message")] if name == "Problem" else []
+            if any(isinstance(a, (ast.JoinedStr, ast.BinOp)) or (isinstance(a, ast.Constant) and isinstance(a.value, str))
+                   for a in given):
+                plain.append(f"{path.relative_to(SRC)}:{node.lineno}")
+    assert not plain, f"write these as msg(\"area.what\", ...) with a catalog entry: {plain}"

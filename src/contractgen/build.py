@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import UsageError
+from .i18n import msg
 from .model import Contract
 from .render import FORMATS, RenderOptions, extension, render
 
@@ -52,7 +53,7 @@ def parse_formats(text: str) -> tuple[str, ...]:
     formats = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
-        raise UsageError(f"unknown format {', '.join(unknown) or text!r}; available: {', '.join(FORMATS)}")
+        raise UsageError(msg("build.unknown-format", format=", ".join(unknown) or text, choices=FORMATS))
     return formats
 
 
@@ -80,15 +81,14 @@ def batch_folders(spec_paths: Sequence[Path], out_dir: Path) -> list[str]:
     for path in spec_paths:
         if path.resolve() in seen_files:
             first = seen_files[path.resolve()]
-            same = "is given twice" if first == path else f"and {first} are the same file"
-            raise UsageError(f"{path} {same}; give each spec once")
+            raise UsageError(msg("build.spec-twice", path=str(path)) if first == path
+                             else msg("build.same-spec-file", path=str(path), first=str(first)))
         if path.stem in ("", ".", ".."):
-            raise UsageError(f"{path}: a spec's file name must name its output folder; rename it")
+            raise UsageError(msg("build.spec-name-no-folder", path=str(path)))
         # Case-folded: OUT/Hotel and OUT/hotel are one folder on macOS and Windows.
         if path.stem.casefold() in seen_stems:
             first = seen_stems[path.stem.casefold()]
-            raise UsageError(f"{first} and {path} would both be built into {out_dir / path.stem}; "
-                             "rename one of them")
+            raise UsageError(msg("build.same-subfolder", first=str(first), path=str(path), folder=str(out_dir / path.stem)))
         seen_files[path.resolve()] = seen_stems[path.stem.casefold()] = path
     return [path.stem for path in spec_paths]
 
@@ -112,7 +112,7 @@ def render_many(contracts: Sequence[Contract], formats: Sequence[str], *, jobs: 
     the usual ``if __name__ == "__main__":`` guard around its own work.
     """
     if jobs < 1:
-        raise UsageError(f"jobs must be at least 1, got {jobs}")
+        raise UsageError(msg("build.jobs-too-few", option="jobs", jobs=jobs))
     render_one = functools.partial(render_outputs, formats=tuple(formats), bundle=bundle,
                                    reference_docx=reference_docx)
     if jobs == 1 or len(contracts) <= 1:
@@ -188,16 +188,15 @@ def check_output_folder(out_dir: Path, *, force: bool, keep: Sequence[Path] = ()
     """
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
-        raise UsageError(f"{out_dir}: exists and is not a folder")
+        raise UsageError(msg("build.output-not-folder", folder=str(out_dir)))
     target = out_dir.resolve()
     for path in (Path.cwd(), *keep):
         inside = Path(path).resolve()
         if inside == target or target in inside.parents:
-            what = "the current folder" if path == Path.cwd() else str(path)
-            raise UsageError(f"{out_dir}: the output folder is replaced as a whole and holds {what}; "
-                             "choose a folder of its own for the output")
+            what = msg("build.current-folder") if path == Path.cwd() else str(path)
+            raise UsageError(msg("build.output-holds-input", folder=str(out_dir), what=what))
     if out_dir.is_dir() and any(out_dir.iterdir()) and not force:
-        raise UsageError(f"{out_dir}: output folder exists and is not empty; use --force to replace it")
+        raise UsageError(msg("build.output-not-empty", folder=str(out_dir)))
 
 
 def write_outputs(out_dir: Path, outputs: Sequence[Output], manifest_data: dict | None, *, force: bool,
@@ -246,7 +245,7 @@ def _temporary_folder(out_dir: Path) -> Path:
         parent.mkdir(parents=True, exist_ok=True)
         return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=parent))
     except OSError as exc:
-        raise UsageError(f"{out_dir}: cannot create the output folder: {exc.strerror or exc}") from None
+        raise UsageError(msg("build.cannot-create-output", folder=str(out_dir), reason=str(exc.strerror or exc))) from None
 
 
 @contextlib.contextmanager
@@ -258,19 +257,18 @@ def _writing(out_dir: Path) -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        raise UsageError(f"{out_dir}: cannot write the output: {exc.strerror or exc}; "
-                         "the output folder was left as it was") from None
+        raise UsageError(msg("build.cannot-write-output", folder=str(out_dir), reason=str(exc.strerror or exc))) from None
 
 
 def _write_files(root: Path, subfolder: str, outputs: Sequence[Output], manifest_data: dict | None) -> None:
     """One contract's files and manifest into ``root/subfolder``, refusing any path that leads outside it."""
     folder = (root / subfolder).resolve()
     if folder != root.resolve() and root.resolve() not in folder.parents:
-        raise UsageError(f"refusing to write into {subfolder!r} outside the output folder")
+        raise UsageError(msg("build.outside-output", path=subfolder))
     for out in outputs:
         target = (folder / out.path).resolve()
         if folder not in target.parents:  # defence in depth: ids are validated already
-            raise UsageError(f"refusing to write {out.path!r} outside the output folder")
+            raise UsageError(msg("build.file-outside-output", path=out.path))
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(out.data)
     if manifest_data is not None:

@@ -17,8 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from . import click_messages
 from .errors import ContractgenError, InputError, SpecError, UsageError
-from .i18n import LANGUAGES, set_language, text, use_language
+from .i18n import LANGUAGES, msg, set_language, text, use_language
+
+click_messages.install()  # click's usage errors in the user's language too
 
 if TYPE_CHECKING:
     from .model import Contract
@@ -110,9 +113,9 @@ def lint(dirs: tuple[Path, ...]) -> None:
     for problem in problems:
         click.echo(str(problem))
     if problems:
-        click.echo(f"{len(problems)} problems", err=True)
+        click.echo(text("lint.count", count=len(problems)), err=True)
         sys.exit(Exit.INPUT)
-    click.echo("library is clean", err=True)
+    click.echo(text("lint.clean"), err=True)
 
 
 @cli.command()
@@ -182,7 +185,7 @@ def vars_(industry: str, as_json: bool, layers: tuple[Path, ...]) -> None:
         _echo_json(rows)
     else:
         for row in rows:
-            need = "必填" if row["required"] else f"默认 {row['default']}"
+            need = text("cli.vars-required") if row["required"] else text("cli.vars-default", default=row["default"])
             click.echo(f"{row['name']:<36} {row['type']:<8} {need:<16} {row['label']}")
 
 
@@ -276,7 +279,7 @@ def build(spec_paths: tuple[Path, ...], out_dir: Path, fmt: str, draft: bool, bu
 
     formats = parse_formats(fmt)
     if jobs is not None and jobs < 1:
-        raise UsageError(f"--jobs must be at least 1, got {jobs}")
+        raise UsageError(msg("build.jobs-too-few", option="--jobs", jobs=jobs))
     subfolders = batch_folders(spec_paths, out_dir)
     keep = (*spec_paths, *layers, *([reference_docx] if reference_docx else []))
     check_output_folder(out_dir, force=force, keep=keep)  # before the work, not after it
@@ -296,7 +299,8 @@ def _build_one(spec: Spec, contract: Contract, out_dir: Path, formats: Sequence[
     outputs = render_outputs(contract, formats, bundle=bundle, reference_docx=reference_docx)
     write_outputs(out_dir, outputs, manifest(contract, outputs, spec_name=Path(spec.path).name,
                                              spec_sha256=spec.sha256), force=force, keep=keep)
-    click.echo(f"{out_dir}: {len(outputs)} files ({contract.title}{'，草稿' if contract.draft else ''})")
+    click.echo(text("cli.built-draft" if contract.draft else "cli.built", folder=str(out_dir), files=len(outputs),
+                    title=contract.title))
 
 
 def _build_many(built: Sequence[tuple[Spec, Contract]], subfolders: Sequence[str], out_dir: Path,
@@ -312,7 +316,7 @@ def _build_many(built: Sequence[tuple[Spec, Contract]], subfolders: Sequence[str
                                                 spec_sha256=spec.sha256))
                   for (spec, contract), subfolder, outputs in zip(built, subfolders, rendered, strict=True))
         files = write_builds(out_dir, builds, force=force, keep=keep)
-    click.echo(f"{out_dir}: {len(built)} contracts, {files} files")
+    click.echo(text("cli.built-many", folder=str(out_dir), contracts=len(built), files=files))
 
 
 @cli.command()
@@ -337,7 +341,7 @@ def annex(source: str, out_dir: Path, fmt: str, draft: bool, force: bool, layers
         _, contract = _compose(Path(source), layers, draft)
     outputs = render_outputs(contract, formats, contract_file=False)
     write_outputs(out_dir, outputs, None, force=force, keep=keep)
-    click.echo(f"{out_dir}: {len(outputs)} files")
+    click.echo(text("cli.annexes-written", folder=str(out_dir), files=len(outputs)))
 
 
 @cli.command()
@@ -352,7 +356,7 @@ def doctor() -> None:
         if not check.ok:
             missing += check.required  # LibreOffice and poppler are only for tests and benchmarks
             if check.fix:
-                click.echo(f"    fix: {check.fix}")
+                click.echo(text("cli.doctor-fix", fix=check.fix))
     sys.exit(Exit.OK if not missing else Exit.INTERNAL)
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .diff import ChangeSet, diff_contracts, diff_libraries
 from .errors import InputError, Problem, UsageError
+from .i18n import msg
 from .library import FOLDERS, Library, load_library
 
 __all__ = ["compare", "load_library_folder"]
@@ -32,7 +33,7 @@ def compare(old: str, new: str, *, git: bool = False, layers: Sequence[Path] = (
     old_path, new_path = Path(old), Path(new)
     for path in (old_path, new_path):
         if not path.exists():
-            raise InputError([Problem(str(path), None, "", "no such file or folder")])
+            raise InputError([Problem(str(path), None, "", msg("diff.no-such-path"))])
     if old_path.is_dir() and new_path.is_dir():
         return diff_libraries(load_library_folder(old_path), load_library_folder(new_path), old, new)
     if old_path.is_file() and new_path.is_file():
@@ -43,16 +44,14 @@ def compare(old: str, new: str, *, git: bool = False, layers: Sequence[Path] = (
         old_contract = compose(load_spec(old_path, old), library)
         new_contract = compose(load_spec(new_path, new), library)
         return diff_contracts(old_contract, new_contract, old, new)
-    raise UsageError("OLD and NEW must both be library folders or both spec files "
-                     f"(got {'a folder' if old_path.is_dir() else 'a file'} and "
-                     f"{'a folder' if new_path.is_dir() else 'a file'}); for git revisions add --git")
+    raise UsageError(msg("diff.mixed-inputs", old=msg("noun.folder" if old_path.is_dir() else "noun.file"),
+                         new=msg("noun.folder" if new_path.is_dir() else "noun.file")))
 
 
 def load_library_folder(root: Path) -> Library:
     """A library folder: complete (has ``clauses/library.yaml``) on its own, else a layer."""
     if not any((root / f).is_dir() for f in FOLDERS):
-        raise InputError([Problem(str(root), None, "", "not a library folder (no clauses/, industries/ or "
-                                  "attachments/ in it)")])
+        raise InputError([Problem(str(root), None, "", msg("diff.not-a-library"))])
     if not (root / "clauses" / "library.yaml").is_file():
         return load_library([root])
     # A complete library stands alone: read over the shipped one, it would keep the clauses it deleted.
@@ -65,10 +64,10 @@ def _git(root: Path, *args: str) -> bytes:
     try:
         result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=False)
     except FileNotFoundError:
-        raise UsageError("--git needs git, which is not installed") from None
+        raise UsageError(msg("diff.no-git")) from None
     if result.returncode != 0:
         message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise UsageError(f"git {' '.join(args[:2])}: {message[-1] if message else 'failed'}")
+        raise UsageError(msg("diff.git-failed", command=" ".join(args[:2]), detail=message[-1] if message else "failed"))
     return result.stdout
 
 
@@ -76,20 +75,20 @@ def _git_root(start: Path) -> Path:
     try:
         return Path(_git(start, "rev-parse", "--show-toplevel").decode().strip())
     except UsageError:
-        raise UsageError(f"--git: {start} is not inside a git repository") from None
+        raise UsageError(msg("diff.not-in-git", path=str(start))) from None
 
 
 def _git_library(root: Path, rev: str) -> Library:
     """The library as committed at a revision, read from git into a temporary folder."""
     if rev.startswith("-"):
-        raise UsageError(f"not a git revision: {rev!r}")
+        raise UsageError(msg("diff.not-a-revision", rev=rev))
     try:
         commit = _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode().strip()
     except UsageError:
-        raise UsageError(f"--git: unknown revision {rev!r}") from None
+        raise UsageError(msg("diff.unknown-revision", rev=rev)) from None
     present = _git(root, "ls-tree", "--name-only", commit, "--", *FOLDERS).decode().split()
     if not present:
-        raise InputError([Problem(f"{rev}:", None, "", f"no {', '.join(FOLDERS)} folder at this revision")])
+        raise InputError([Problem(f"{rev}:", None, "", msg("diff.no-library-at-revision", folders=FOLDERS))])
     archive = _git(root, "archive", "--format=tar", commit, "--", *present)
     with tempfile.TemporaryDirectory(prefix="contractgen-diff-") as tmp:
         folder = Path(tmp) / rev.replace("/", "_")

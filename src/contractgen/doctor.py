@@ -17,6 +17,8 @@ import sys
 from dataclasses import dataclass
 from importlib import metadata
 
+from .i18n import Message, msg
+
 APT = "apt-get install -y"
 
 
@@ -26,7 +28,7 @@ class Check:
 
     name: str
     ok: bool
-    detail: str
+    detail: Message | str
     """What was found (a version, a path) or what is missing."""
     fix: str
     """The command that fixes it (shown when ``ok`` is false)."""
@@ -36,18 +38,18 @@ class Check:
 
 # distribution name, minimum version (from pyproject), module role
 _PACKAGES: tuple[tuple[str, str, str], ...] = (
-    ("weasyprint", "62", "PDF output"),
-    ("pydyf", "0.10", "PDF writing (used by WeasyPrint)"),
-    ("python-docx", "1.1", "DOCX output"),
-    ("docxtpl", "0.18", "DOCX templates"),
+    ("weasyprint", "62", "pdf"),
+    ("pydyf", "0.10", "pdf-writing"),
+    ("python-docx", "1.1", "docx"),
+    ("docxtpl", "0.18", "docx-templates"),
     ("jinja2", "3.1", "templates"),
-    ("uharfbuzz", "0.39", "compact Chinese fonts for small, fast PDFs"),
+    ("uharfbuzz", "0.39", "compact-fonts"),
 )
 
 _FONTS: tuple[tuple[str, str, str], ...] = (
-    ("Noto Serif CJK SC", "fonts-noto-cjk", "body text (宋体-like)"),
-    ("Noto Sans CJK SC", "fonts-noto-cjk", "headings and bold (黑体-like)"),
-    ("DejaVu Sans", "fonts-dejavu-core", "the ☐ boxes of evaluation forms"),
+    ("Noto Serif CJK SC", "fonts-noto-cjk", "body-text"),
+    ("Noto Sans CJK SC", "fonts-noto-cjk", "headings"),
+    ("DejaVu Sans", "fonts-dejavu-core", "boxes"),
 )
 
 
@@ -66,22 +68,22 @@ def _package(dist: str, minimum: str, role: str) -> Check:
     try:
         version = metadata.version(dist)
     except metadata.PackageNotFoundError:
-        return Check(dist, False, f"not installed (needed for {role})", fix)
+        return Check(dist, False, msg("doctor.not-installed", role=msg(f"doctor.role.{role}")), fix)
     ok = _version_tuple(version) >= _version_tuple(minimum)
-    detail = f"{version}" if ok else f"{version} is older than {minimum} (needed for {role})"
+    detail = f"{version}" if ok else msg("doctor.too-old", version=version, minimum=minimum, role=msg(f"doctor.role.{role}"))
     return Check(dist, ok, detail, fix)
 
 
 def _font(family: str, package: str, role: str) -> Check:
     fix = f"{APT} {package} && fc-cache -f"
     if shutil.which("fc-list") is None:
-        return Check(f"font {family}", False, "fc-list not found (fontconfig missing)", f"{APT} fontconfig {package}")
+        return Check(f"font {family}", False, msg("doctor.no-fc-list"), f"{APT} fontconfig {package}")
     out = _run(["fc-list", f":family={family}", "file", "style"])
     files = sorted({line.split(":")[0] for line in out.splitlines() if line.strip()})
     if not files:
-        return Check(f"font {family}", False, f"not found by fontconfig (used for {role})", fix)
-    shown = ", ".join(files[:2]) + (f" (+{len(files) - 2} more)" if len(files) > 2 else "")
-    return Check(f"font {family}", True, shown, fix)
+        return Check(f"font {family}", False, msg("doctor.font-missing", role=msg(f"doctor.role.{role}")), fix)
+    more = msg("doctor.more-files", count=len(files) - 2) if len(files) > 2 else ""
+    return Check(f"font {family}", True, msg("doctor.font-files", files=tuple(files[:2]), more=more), fix)
 
 
 def _load(*names: str) -> ctypes.CDLL | None:
@@ -104,13 +106,11 @@ def _harfbuzz_subset() -> Check:
     subset = _load("harfbuzz-subset", "libharfbuzz-subset.so.0")
     core = _load("harfbuzz", "libharfbuzz.so.0")
     if subset is None or core is None:
-        return Check("harfbuzz-subset", False,
-                     "libharfbuzz-subset not loadable: WeasyPrint falls back to the slow fontTools subsetter", fix)
+        return Check("harfbuzz-subset", False, msg("doctor.no-harfbuzz-subset"), fix)
     core.hb_version_string.restype = ctypes.c_char_p
     version = core.hb_version_string().decode("ascii")
     ok = _version_tuple(version) >= (4, 1, 0)
-    detail = (f"HarfBuzz {version}: WeasyPrint uses the fast HarfBuzz subsetter" if ok else
-              f"HarfBuzz {version} is older than 4.1.0: WeasyPrint falls back to the slow fontTools subsetter")
+    detail = msg("doctor.harfbuzz-fast" if ok else "doctor.harfbuzz-old", version=version)
     return Check("harfbuzz-subset", ok, detail, fix)
 
 
@@ -126,27 +126,26 @@ def _compact_fonts() -> Check:
     if len(faces) == len(FACES):
         return Check("compact fonts", True, ", ".join(str(f.path) for f in faces), fix, required=False)
     made = {f.family for f in faces}
-    missing = ", ".join(f.family for f in FACES if f.family not in made)
-    return Check("compact fonts", False, f"{missing} not made: PDFs use the full Noto fonts (larger, slower)",
-                 fix, required=False)
+    missing = tuple(f.family for f in FACES if f.family not in made)
+    return Check("compact fonts", False, msg("doctor.compact-fonts-missing", missing=missing), fix, required=False)
 
 
 def _pango() -> Check:
     lib = _load("pango-1.0", "libpango-1.0.so.0")
     fix = f"{APT} libpango-1.0-0 libpangoft2-1.0-0"
     if lib is None:
-        return Check("pango", False, "libpango not loadable (WeasyPrint needs it)", fix)
+        return Check("pango", False, msg("doctor.no-pango"), fix)
     lib.pango_version_string.restype = ctypes.c_char_p
     version = lib.pango_version_string().decode("ascii")
     ok = _version_tuple(version) >= (1, 44)
-    return Check("pango", ok, f"Pango {version}" + ("" if ok else " is older than 1.44"), fix)
+    return Check("pango", ok, f"Pango {version}" if ok else msg("doctor.pango-old", version=version), fix)
 
 
 def _tool(name: str, version_args: list[str], package: str, role: str) -> Check:
     fix = f"{APT} {package}"
     path = shutil.which(name)
     if path is None:
-        return Check(name, False, f"not on PATH (needed for {role})", fix, required=False)
+        return Check(name, False, msg("doctor.not-on-path", role=msg(f"doctor.role.{role}")), fix, required=False)
     out = _run([path, *version_args]).strip()
     first = next((line for line in out.splitlines() if line.strip()), "")
     return Check(name, True, f"{path}: {first}" if first else path, fix, required=False)
@@ -167,8 +166,7 @@ def doctor() -> list[Check]:
     checks += [_package(*p) for p in _PACKAGES]
     checks += [_font(*f) for f in _FONTS]
     checks += [_harfbuzz_subset(), _compact_fonts(), _pango()]
-    checks.append(_tool("soffice", ["--version"], "--no-install-recommends libreoffice-writer-nogui",
-                        "converting DOCX to PDF with LibreOffice"))
-    checks.append(_tool("pdftotext", ["-v"], "poppler-utils", "checking PDF text"))
-    checks.append(_tool("pdftoppm", ["-v"], "poppler-utils", "page images of PDFs"))
+    checks.append(_tool("soffice", ["--version"], "--no-install-recommends libreoffice-writer-nogui", "libreoffice"))
+    checks.append(_tool("pdftotext", ["-v"], "poppler-utils", "pdf-text"))
+    checks.append(_tool("pdftoppm", ["-v"], "poppler-utils", "pdf-images"))
     return checks

@@ -166,6 +166,12 @@ def render(code: str, params: Mapping[str, Any] | None = None, lang: str | None 
     return code + "".join(f" {k}={v!r}" for k, v in sorted((params or {}).items()))
 
 
+def template(code: str, lang: str | None = None) -> str | None:
+    """The catalog text of ``code`` unformatted (for a library that formats it itself), or None."""
+    found = translations(normalize(lang) or language()).gettext(code)
+    return None if found == code else found
+
+
 def known(code: str, lang: str) -> bool:
     """Whether catalog ``lang`` has a text for ``code``."""
     return translations(lang).gettext(code) != code

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .errors import Problem
 from .files import UnreadableFile, read_bounded
+from .i18n import msg
 from .library import FOLDERS, builtin_library_dir, read_library
 from .yamlio import MAX_FILE_BYTES
 
@@ -46,16 +47,14 @@ def scan_damage(path: Path, display: str) -> list[Problem]:
     for number, line in enumerate(lines, 1):
         content = line.split(" #", 1)[0] if not line.lstrip().startswith("#") else ""
         if PINYIN.search(content):
-            problems.append(Problem(display, number, "", f"pinyin in brackets: {PINYIN.search(content).group()!r}"))
+            problems.append(Problem(display, number, "", msg("lint.pinyin", text=PINYIN.search(content).group())))
         traditional = sorted({ch for ch in content if ch in TRADITIONAL})
         if traditional:
-            problems.append(Problem(display, number, "", f"traditional characters: {''.join(traditional)}"))
+            problems.append(Problem(display, number, "", msg("lint.traditional", chars="".join(traditional))))
         if ASCII_PUNCT.search(content):
-            problems.append(Problem(display, number, "",
-                                    f"ASCII punctuation inside Chinese text: {ASCII_PUNCT.search(content).group()!r}"
-                                    " (use ，；：！（）)"))
+            problems.append(Problem(display, number, "", msg("lint.ascii-punctuation", text=ASCII_PUNCT.search(content).group())))
         if STRAY.search(content) and not content.lstrip().startswith(("pattern:", "- pattern")):
-            problems.append(Problem(display, number, "", "stray '?' or replacement character (damaged text)"))
+            problems.append(Problem(display, number, "", msg("lint.stray")))
     return problems
 
 
@@ -72,7 +71,7 @@ def lint(layers: Sequence[Path] = ()) -> list[Problem]:
     for variable in library.variables:
         if variable.name not in used:
             problems.append(Problem(variable.loc.path, variable.loc.line, f"variables.{variable.name}",
-                                    "variable is declared but never used"))
+                                    msg("lint.unused-variable"), label=variable.label))
     for i, root in enumerate([builtin_library_dir(), *layers]):
         prefix = "" if i == 0 else f"{str(root).rstrip('/')}/"
         for folder in FOLDERS:
@@ -80,4 +79,4 @@ def lint(layers: Sequence[Path] = ()) -> list[Problem]:
             if directory.is_dir():
                 for path in sorted(directory.glob("*.y*ml")):
                     problems += scan_damage(path, f"{prefix}{folder}/{path.name}")
-    return sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.message))
+    return sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.msg.render("en") if p.code else str(p.msg)))

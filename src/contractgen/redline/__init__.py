@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..diff import ChangeSet
 from ..errors import UsageError
+from ..i18n import msg
 
 FORMATS: tuple[str, ...] = ("text", "html", "docx", "json")
 DEFAULT_AUTHOR = "contractgen"
@@ -21,7 +22,7 @@ DEFAULT_AUTHOR = "contractgen"
 def render(changes: ChangeSet, fmt: str, *, author: str = DEFAULT_AUTHOR) -> bytes:
     """The change set in one format (text without colours)."""
     if fmt not in FORMATS:
-        raise UsageError(f"unknown diff format {fmt!r}; available: {', '.join(FORMATS)}")
+        raise UsageError(msg("diff.unknown-format", format=fmt, choices=FORMATS))
     module = importlib.import_module(f"{__name__}.{fmt}")
     if fmt == "docx":
         return module.render_docx(changes, author=author)  # type: ignore[no-any-return]
@@ -46,13 +47,13 @@ def deliver(changes: ChangeSet, fmt: str, output: Path | None, *, author: str = 
         try:
             output.write_bytes(render(changes, fmt, author=author))
         except OSError as exc:
-            raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+            raise UsageError(msg("diff.cannot-write", path=str(output), reason=str(exc.strerror or exc))) from None
         return None
     if fmt == "text":
         return render_terminal(changes) if terminal else render(changes, fmt).decode("utf-8")
     if fmt == "docx":
         if terminal:
-            raise UsageError("a DOCX redline is binary: give -o FILE.docx (or redirect the output)")
+            raise UsageError(msg("diff.docx-to-terminal"))
         sys.stdout.buffer.write(render(changes, fmt, author=author))
         sys.stdout.buffer.flush()
         return None

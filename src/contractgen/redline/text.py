@@ -9,9 +9,9 @@ from __future__ import annotations
 import click
 
 from ..diff import Block, Change, ChangeSet, Segment, Summary
+from ..i18n import msg, text
 
-KIND_LABELS = {"added": "added", "removed": "removed", "modified": "modified", "moved": "moved",
-               "metadata": "metadata"}
+KINDS = ("added", "removed", "modified", "moved", "metadata")
 _KIND_COLORS = {"added": "blue", "removed": "red", "modified": "yellow", "moved": "magenta", "metadata": "cyan"}
 
 
@@ -27,12 +27,12 @@ def render(changes: ChangeSet, *, color: bool = False) -> str:
             by_change.setdefault(block.change, []).append(block)
     for change in changes.changes:
         lines.append("")
-        lines.append(style(f"{KIND_LABELS[change.kind]:<9}", fg=_KIND_COLORS[change.kind], bold=True)
+        lines.append(style(f"{text(f'diff.kind.{change.kind}'):<9}", fg=_KIND_COLORS[change.kind], bold=True)
                      + " " + _heading(change))
         lines += _body(change, by_change.get(change.index, []), style)
     if changes.values:
         lines.append("")
-        lines.append(style("values", bold=True))
+        lines.append(style(text("diff.values-heading"), bold=True))
         for value in changes.values:
             lines.append(f"  {value.name}: {value.old or '（无）'} → {value.new or '（无）'}")
     lines.append("")
@@ -56,9 +56,9 @@ def _body(change: Change, blocks: list[Block], style) -> list[str]:  # type: ign
         out += ["  " + redline((Segment("delete", e.deleted), Segment("insert", e.inserted)), style)
                 for e in change.edits]
     if change.moved:
-        out.append(f"  moved: {change.old_number or change.old_id} → {change.new_number or change.id}")
+        out.append(text("diff.moved-line", old=change.old_number or change.old_id, new=change.new_number or change.id))
     for value in change.values:
-        out.append(f"  value {value.name}: {value.old or '（无）'} → {value.new or '（无）'}")
+        out.append(text("diff.value-line", name=value.name, old=value.old or "（无）", new=value.new or "（无）"))
     for meta in change.meta:
         out.append(f"  {meta.field}: {meta.old or '（无）'} → {meta.new or '（无）'}")
     return out
@@ -82,14 +82,14 @@ def redline(segments: tuple[Segment, ...] | list[Segment], style=None) -> str:  
 
 
 def summary_line(summary: Summary) -> str:
-    """``2 modified, 1 added, …; 5 revisions`` or ``no differences``."""
-    parts = [f"{getattr(summary, k)} {k}" for k in ("added", "removed", "modified", "moved", "metadata")
+    """``2 modified, 1 added, …; 5 revisions`` or ``no differences``, in the user's language."""
+    parts = [msg("diff.summary.part", count=getattr(summary, k), kind=msg(f"diff.kind.{k}")) for k in KINDS
              if getattr(summary, k)]
     if summary.renumbered:
-        parts.append(f"{summary.renumbered} renumbered")
+        parts.append(msg("diff.summary.renumbered", count=summary.renumbered))
     if summary.values:
-        parts.append(f"{summary.values} values")
+        parts.append(msg("diff.summary.values", count=summary.values))
     if not parts and not summary.revisions:
-        return "no differences"
-    return (", ".join(parts) or "numbers only") + f"; {summary.revisions} revisions " \
-        f"({summary.inserted_revisions} insertions, {summary.deleted_revisions} deletions)"
+        return text("diff.summary.none")
+    return text("diff.summary.revisions", parts=tuple(parts) or msg("diff.summary.numbers-only"),
+                revisions=summary.revisions, inserted=summary.inserted_revisions, deleted=summary.deleted_revisions)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UsageError
+from ..i18n import msg
 from ..model import Contract
 
 
@@ -52,7 +53,7 @@ def renderer(fmt: str) -> Renderer:
     try:
         module, func, _ = _REGISTRY[fmt]
     except KeyError:
-        raise UsageError(f"unknown format {fmt!r}; available: {', '.join(FORMATS)}") from None
+        raise UsageError(msg("build.unknown-format", format=fmt, choices=FORMATS)) from None
     return getattr(importlib.import_module(f"{__name__}.{module}"), func)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..errors import UsageError
+from ..i18n import msg
 from ..model import Annex, Contract, Paragraph, Party, Run
 
 BLANK_DATE = "　　　　年　　月　　日"
@@ -31,8 +32,8 @@ def find_annex(contract: Contract, part: str) -> Annex:
     for annex in contract.annexes:
         if annex.id == part:
             return annex
-    available = ", ".join(a.id for a in contract.annexes) or "(none)"
-    raise UsageError(f"no annex {part!r} in this contract; annexes: {available}")
+    available = tuple(a.id for a in contract.annexes) or msg("render.no-annexes")
+    raise UsageError(msg("render.unknown-annex", part=part, available=available))
 
 
 def signature_lines(party: Party, date_text: str) -> tuple[SignatureLine | None, ...]:

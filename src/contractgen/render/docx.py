@@ -51,7 +51,7 @@ from lxml import etree
 
 from ..errors import UsageError
 from ..files import UnreadableFile, read_bounded
-from ..i18n import msg
+from ..i18n import Message, msg
 from ..model import Annex, Clause, Contract, Form, Paragraph, Party, Run
 from . import RenderOptions
 from . import docx_origin as origin
@@ -161,15 +161,15 @@ def _shipped_template() -> bytes:
     return REFERENCE_DOCX.read_bytes()
 
 
-def _template_bytes(path: Path | None) -> tuple[bytes, str]:
+def _template_bytes(path: Path | None) -> tuple[bytes, Message | str]:
     if path is None:
-        return _shipped_template(), "the shipped reference.docx"
+        return _shipped_template(), msg("docx.shipped-template")
     try:
         data = read_bounded(path, MAX_TEMPLATE_BYTES)
     except UnreadableFile as exc:
         raise UsageError(msg("render.reference-docx-unreadable", path=str(path), reason=exc.reason)) from None
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise UsageError(f"reference DOCX {path} is not a DOCX file (not a zip package)")
+        raise UsageError(msg("docx.template-not-zip", path=str(path)))
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         members = package.infolist()
     unpacked = sum(m.file_size for m in members)
@@ -181,7 +181,7 @@ def _template_bytes(path: Path | None) -> tuple[bytes, str]:
 
 
 @functools.lru_cache(maxsize=8)
-def _skeleton(data: bytes, draft: bool, source: str) -> _Skeleton:
+def _skeleton(data: bytes, draft: bool, source: Message | str) -> _Skeleton:
     """Render the template's fixed parts with docxtpl (once per template and draft flag)."""
     from docx.opc.exceptions import PackageNotFoundError
     from jinja2 import TemplateError
@@ -190,7 +190,7 @@ def _skeleton(data: bytes, draft: bool, source: str) -> _Skeleton:
     try:
         document = template.get_docx()
     except (PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError):
-        raise UsageError(f"reference DOCX {source} is not a Word document{_why_not_docx(data)}") from None
+        raise UsageError(msg("docx.template-not-word", source=source, why=_why_not_docx(data))) from None
     styles = _resolve_styles(document.styles.element, source)
     text_width = _text_width(document.element.body)
 
@@ -204,7 +204,7 @@ def _skeleton(data: bytes, draft: bool, source: str) -> _Skeleton:
                              part=str(part.partname).lstrip("/") if part is not None else "")) from None
     except (KeyError, ValueError, etree.XMLSyntaxError) as exc:
         # docxtpl works on the XML text and expects the usual ``w:`` prefix Word writes.
-        raise UsageError(f"reference DOCX {source} cannot be used as a template: {exc!r}") from None
+        raise UsageError(msg("docx.template-unusable", source=source, detail=repr(exc))) from None
     out = io.BytesIO()
     template.save(out)
 
@@ -227,7 +227,7 @@ FIXED_TAGS: frozenset[tuple[str, ...]] = frozenset(
 _TAG_WORDS = frozenset({"name", "operator", "string", "integer", "float"})
 
 
-def check_fixed_tags(xml: str, source: str, part: str) -> None:
+def check_fixed_tags(xml: str, source: Message | str, part: str) -> None:
     """Refuse any Jinja in a template part other than ``FIXED_TAGS`` (no expression of a user's is run)."""
     from jinja2 import TemplateSyntaxError
     from jinja2.sandbox import SandboxedEnvironment
@@ -257,7 +257,7 @@ def _shorten(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def _fixed_tags_environment(source: str):  # -> jinja2.sandbox.SandboxedEnvironment
+def _fixed_tags_environment(source: Message | str):  # -> jinja2.sandbox.SandboxedEnvironment
     """A sandbox that checks every part before compiling it; the part is set by ``_FixedTagsTemplate``."""
     from jinja2 import StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
@@ -290,21 +290,21 @@ def _template_class():  # -> type[docxtpl.DocxTemplate]; docxtpl is imported onl
     return FixedTagsTemplate
 
 
-def _why_not_docx(data: bytes) -> str:
+def _why_not_docx(data: bytes) -> Message:
     """A hint for a zip that python-docx refuses: a Word template (.dotx) is the likely mistake."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             types = package.read("[Content_Types].xml")
     except (KeyError, zipfile.BadZipFile):
-        return " (no [Content_Types].xml: not an Office Open XML package)"
+        return msg("docx.why.no-content-types")
     if b"wordprocessingml.template.main+xml" in types:
-        return " but a Word template (.dotx); open it in Word and save it as a .docx document"
+        return msg("docx.why.dotx")
     if b"wordprocessingml.document.main+xml" not in types:
-        return " (no WordprocessingML main document in the package)"
-    return " (its main document part could not be read)"
+        return msg("docx.why.no-main-document")
+    return msg("docx.why.unreadable-main-document")
 
 
-def _resolve_styles(styles_el: etree._Element, source: str) -> dict[str, str]:
+def _resolve_styles(styles_el: etree._Element, source: Message | str) -> dict[str, str]:
     """Map every style the renderer needs to its id, by (case-insensitive) name and type."""
     by_name: dict[tuple[str, str], str] = {}
     for style in styles_el.iterchildren(_w("style")):
@@ -321,8 +321,7 @@ def _resolve_styles(styles_el: etree._Element, source: str) -> dict[str, str]:
         else:
             missing.append(f"{name} ({kind})")
     if missing:
-        raise UsageError(f"reference DOCX {source} lacks the styles: {', '.join(missing)}; "
-                         "copy the shipped reference.docx and restyle it, keeping the style names")
+        raise UsageError(msg("docx.template-lacks-styles", source=source, styles=tuple(missing)))
     return found
 
 
