@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from contractgen.formats import (
     MAX_AMOUNT,
+    DateHasTime,
     annex_number,
     article_number,
     chinese_count,
@@ -30,6 +31,7 @@ from contractgen.formats import (
     format_money,
     id_number_problem,
     money_words,
+    parse_date,
 )
 
 # --------------------------------------------------------------------------- money words: known values
@@ -528,3 +530,31 @@ def test_id_numbers_built_by_the_standard_pass_and_single_digit_changes_fail(
     digit = (int(number[position]) + delta) % 10
     changed = number[:position] + str(digit) + number[position + 1 :]
     assert id_number_problem(changed) is not None
+
+
+# --- dates as people write them ---------------------------------------------------------------------
+
+@given(st.dates(min_value=dt.date(1000, 1, 1)))
+def test_every_written_form_of_a_date_reads_as_that_date(day: dt.date) -> None:
+    y, m, d = day.year, day.month, day.day
+    for text in (day.isoformat(), f"{y}/{m:02}/{d:02}", f"{y}.{m}.{d}", f"{y}年{m}月{d}日", f" {y} - {m} - {d} ",
+                 f"{y}年{m:02}月{d:02}号", f"{y}年{m}月{d}日".translate(_FULL_WIDTH)):
+        assert parse_date(text) == day, text
+    assert parse_date(day) == day
+
+
+_FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+@pytest.mark.parametrize("text", ["2026-12-01 10:00", "2026-12-01T10:00:00Z", "2026年12月1日 下午3点", "2026/12/01 9时"])
+def test_a_date_with_a_time_is_told_apart(text: str) -> None:
+    with pytest.raises(DateHasTime):
+        parse_date(text)
+    with pytest.raises(DateHasTime):
+        parse_date(dt.datetime(2026, 12, 1, 10))
+
+
+@pytest.mark.parametrize("text", ["2026-02-30", "2026-12/01", "12/01/2026", "2026-12-01x", "明天", "", "20261201"])
+def test_what_is_not_a_date_is_refused(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_date(text)

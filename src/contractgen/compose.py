@@ -29,6 +29,7 @@ from .library import (
     Variable,
     as_number,
     did_you_mean,
+    normalized,
     unknown_industry,
     value_problem,
 )
@@ -287,7 +288,7 @@ def _read_values(ctx: _Ctx, industry: str, used: set[str]) -> None:
             ctx.problem(raw, name, f"values.{name}", problem)
             ctx.values[name] = None
         else:
-            ctx.values[name] = given
+            ctx.values[name] = normalized(variable, given)
     if missing and not ctx.draft:
         line = raw.line if isinstance(raw, YamlMap) and raw.line else line_of(ctx.spec.data, "values")
         for variable in missing:
@@ -388,11 +389,14 @@ def _meta(ctx: _Ctx) -> dict[str, Any]:
         meta["sign_date"] = None
         if not ctx.draft:
             ctx.problem(data, "sign_date", "sign_date", msg("spec.sign-date-required"))
-    elif isinstance(sign_date, dt.date) and not isinstance(sign_date, dt.datetime):
-        meta["sign_date"] = sign_date
     else:
-        ctx.problem(data, "sign_date", "sign_date", msg("spec.sign-date-invalid", value=sign_date))
         meta["sign_date"] = None
+        try:
+            meta["sign_date"] = formats.parse_date(sign_date)
+        except formats.DateHasTime:
+            ctx.problem(data, "sign_date", "sign_date", msg("value.date-has-time", value=str(sign_date)))
+        except ValueError:
+            ctx.problem(data, "sign_date", "sign_date", msg("spec.sign-date-invalid", value=sign_date))
     return meta
 
 

@@ -27,12 +27,15 @@ Rules chosen for 人民币大写, following 《正确填写票据和结算凭证
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from .i18n import Message, msg
 
 __all__ = [
     "MAX_AMOUNT",
+    "DateHasTime",
     "annex_number",
     "article_number",
     "chinese_count",
@@ -44,6 +47,7 @@ __all__ = [
     "format_money",
     "id_number_problem",
     "money_words",
+    "parse_date",
 ]
 
 MAX_AMOUNT = Decimal("9999999999999.99")
@@ -212,6 +216,43 @@ def _check_int(n: int, *, low: int, high: int) -> None:
 
 
 # --------------------------------------------------------------------------- dates
+
+
+class DateHasTime(ValueError):
+    """A date written with a time of day (``2026-12-01 10:00``): a contract's dates have none."""
+
+
+_DATE_FORMS = re.compile(
+    r"(?P<y>\d{4})\s*(?:(?P<sep>[-/.])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<d>\d{1,2})"
+    r"|年\s*(?P<cm>\d{1,2})\s*月\s*(?P<cd>\d{1,2})\s*[日号])")
+_TIME_OF_DAY = re.compile(r"(?:T|\s+|\s*[,，]\s*)(?:[上下]午\s*)?\d{1,2}\s*(?:[:时点]|$).*", re.DOTALL)
+
+
+def parse_date(value: object) -> dt.date:
+    """A date as people write it: ``2026-12-01``, ``2026/12/01``, ``2026.12.01``, ``2026年12月1日``.
+
+    The one reader of dates, for specs, library files and forms alike: a ``date`` is returned as it
+    is; text may use full-width digits (２０２６年１２月１日), single-digit months and days, and spaces
+    around the separators. Raises ``DateHasTime`` when a time of day follows the date (or a
+    ``datetime`` is given), and ``ValueError`` for anything else that is not a real date.
+    """
+    if isinstance(value, dt.datetime):
+        raise DateHasTime(str(value))
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"not a date: {value!r}")
+    text = unicodedata.normalize("NFKC", value).strip()
+    match = _DATE_FORMS.match(text)
+    if match is None:
+        raise ValueError(f"not a date: {value!r}")
+    rest = text[match.end():]
+    if rest and _TIME_OF_DAY.fullmatch(rest):
+        raise DateHasTime(value)
+    if rest:
+        raise ValueError(f"not a date: {value!r}")
+    month, day = (match["m"], match["d"]) if match["sep"] else (match["cm"], match["cd"])
+    return dt.date(int(match["y"]), int(month), int(day))  # ValueError for 2026-02-30
 
 
 def format_date(d: dt.date) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 
 from jinja2 import TemplateSyntaxError
 
-from . import templates
+from . import formats, templates
 from .errors import InputError, LibraryError, Problem
 from .i18n import Message, msg
 from .model import Form, RatingGroup
@@ -524,7 +524,7 @@ class _Reader:
                 if problem:
                     self.problem(path, line_of(spec, key), f"{prefix}.{key}", problem)
                 else:
-                    variable = replace(variable, **{key: spec[key]})
+                    variable = replace(variable, **{key: normalized(variable, spec[key])})
         return variable
 
     def read_node_common(self, data: YamlMap, path: str, prefix: str, kind: str | None) -> dict[str, Any]:
@@ -851,27 +851,41 @@ def load_library(layers: Sequence[Path] = (), *, builtin: bool = True) -> Librar
 
 def value_problem(variable: Variable, value: Any) -> Message | None:
     """Why ``value`` does not fit ``variable`` (type and constraints), or ``None``."""
+    if isinstance(value, (str, int, float)) and len(str(value)) > MAX_SHOWN:
+        return _value_problem(variable, value, shown=f"{str(value)[:MAX_SHOWN // 2]}…")
+    return _value_problem(variable, value, shown=value)
+
+
+MAX_SHOWN = 60
+"""A value quoted in a message is cut to this many characters (a pasted page would flood the terminal)."""
+
+
+def _value_problem(variable: Variable, value: Any, shown: Any) -> Message | None:
     vtype = variable.type
     if vtype == "bool":
-        return None if isinstance(value, bool) else msg("value.bool", value=value)
+        return None if _as_bool(value) is not None else msg("value.bool", value=shown)
     if vtype in ("int", "decimal", "money"):
         number = as_number(value, integer=vtype == "int")
-        wrong = msg(f"value.{vtype}", range=_range_text(variable), value=value)
+        wrong = msg(f"value.{vtype}", range=_range_text(variable), value=shown)
         if number is None or (vtype == "money" and number.as_tuple().exponent < -2):  # type: ignore[operator]
             return wrong
         if (variable.min is not None and number < variable.min) or (variable.max is not None and number > variable.max):
             return wrong
         return None
     if vtype == "date":
-        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            return None
-        return msg("value.date", value=value)
+        try:
+            formats.parse_date(value)
+        except formats.DateHasTime:
+            return msg("value.date-has-time", value=str(shown))
+        except ValueError:
+            return msg("value.date", value=shown)
+        return None
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         return msg("value.text", kind=_kind_of(value))
     text = str(value)
     if vtype == "enum":
         if text not in variable.choices:
-            return msg("value.enum", choices="、".join(variable.choices), value=value,
+            return msg("value.enum", choices="、".join(variable.choices), value=shown,
                        hint=did_you_mean(text, variable.choices))
         return None
     if not _INVISIBLE.sub("", text):  # spaces and control characters alone print as nothing
@@ -880,8 +894,28 @@ def value_problem(variable: Variable, value: Any) -> Message | None:
         return msg("value.too-long", max=variable.max_length, count=len(text))
     if variable.pattern and not re.search(variable.pattern, text):
         example = msg("value.for-example", example=variable.example) if variable.example is not None else ""
-        return msg("value.pattern", pattern=variable.pattern, value=value, example=example)
+        return msg("value.pattern", pattern=variable.pattern, value=shown, example=example)
     return None
+
+
+_BOOL_WORDS = {"true": True, "yes": True, "on": True, "是": True, "false": False, "no": False, "off": False, "否": False}
+"""What a yes/no field accepts besides true and false (YAML 1.2 reads ``yes`` and ``on`` as text)."""
+
+
+def _as_bool(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    return _BOOL_WORDS.get(value.strip().lower()) if isinstance(value, str) else None
+
+
+def normalized(variable: Variable, value: Any) -> Any:
+    """A value that fits ``variable`` (``value_problem`` is ``None``) in its type's own form: a date as
+    a ``date``, a yes/no word as a ``bool``; other values as given (the composer formats them)."""
+    if variable.type == "date":
+        return formats.parse_date(value)
+    if variable.type == "bool":
+        return _as_bool(value)
+    return value
 
 
 def as_number(value: Any, *, integer: bool) -> Decimal | None:

@@ -110,12 +110,95 @@ def _construct_text(loader: _Loader, node: ScalarNode) -> str:
     return text
 
 
-def _construct_timestamp_as_text(loader: _Loader, node: ScalarNode) -> Any:
-    # Dates stay dates (the composer validates them), but a malformed one is a user error, not a crash.
-    try:
-        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-    except ValueError:
-        return loader.construct_scalar(node)
+# --- YAML 1.2 core-schema scalars ------------------------------------------------------------------
+# PyYAML implements YAML 1.1, where 010 is octal 8, 12:30 is 750 (base 60), 0x10 is 16 and yes/no/on/off
+# are booleans: nobody writing a contract means any of that. Plain scalars here resolve as in YAML 1.2's
+# core schema, minus its octal and hex forms: null, true/false, decimal integers (leading zeros kept
+# decimal), decimal floats; everything else, dates included, is text (the composer reads dates).
+
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+MAX_DIGITS = 30
+"""An integer longer than this is kept as text: no field holds one, and a range message names it."""
+_CORE_RESOLVERS: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {}
+for _tag, _regex, _first in (
+    ("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")),
+    ("tag:yaml.org,2002:int", _INT, list("-+0123456789")),
+    ("tag:yaml.org,2002:float", _FLOAT, list("-+.0123456789")),
+    ("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"]),
+):
+    for _char in _first:
+        _CORE_RESOLVERS.setdefault(_char or None, []).append((_tag, _regex))
+del _tag, _regex, _first, _char
+
+
+class YamlInt(int):
+    """An integer as the user wrote it: ``str()`` and ``repr()`` give the typed characters (``00123``,
+    ``+5``), so a text field (a contract number, a phone) keeps them while a number field reads 123."""
+
+    source: str
+
+    def __new__(cls, source: str) -> YamlInt:
+        number = super().__new__(cls, int(source, 10))
+        number.source = source
+        return number
+
+    def __str__(self) -> str:
+        return self.source
+
+    __repr__ = __str__
+
+    def __reduce__(self) -> tuple:
+        return YamlInt, (self.source,)
+
+
+class YamlFloat(float):
+    """A decimal number as the user wrote it (``1.10`` stays ``1.10`` as text, ``1e400`` stays exact)."""
+
+    source: str
+
+    def __new__(cls, source: str) -> YamlFloat:
+        number = super().__new__(cls, float(source))
+        number.source = source
+        return number
+
+    def __str__(self) -> str:
+        return self.source
+
+    __repr__ = __str__
+
+    def __reduce__(self) -> tuple:
+        return YamlFloat, (self.source,)
+
+
+def _construct_int(loader: _Loader, node: ScalarNode) -> Any:
+    text = loader.construct_scalar(node)
+    # An explicit !!int 0x10, or an integer of thousands of digits, stays text: number fields refuse it.
+    if not _INT.match(text) or len(text.lstrip("+-")) > MAX_DIGITS:
+        return text
+    return YamlInt(text)
+
+
+def _construct_float(loader: _Loader, node: ScalarNode) -> Any:
+    text = loader.construct_scalar(node)
+    return YamlFloat(text) if _FLOAT.match(text) and len(text) <= 4 * MAX_DIGITS else text
+
+
+def _construct_bool(loader: _Loader, node: ScalarNode) -> Any:
+    text = loader.construct_scalar(node)
+    return {"true": True, "false": False}.get(text.lower(), text)  # !!bool maybe: text, not a crash
+
+
+def _construct_as_text(loader: _Loader, node: ScalarNode) -> Any:
+    # !!timestamp 2026-12-01: text like any date; the composer reads it (formats.parse_date).
+    return loader.construct_scalar(node)
+
+
+def _refuse_tag(loader: _Loader, node: Node) -> Any:
+    # !!binary would give bytes and !!set a set: no field takes either, and their reprs would show.
+    raise ConstructorError(None, None, f"could not determine a constructor for the tag {node.tag!r}",
+                           node.start_mark)
 
 
 class _Loader(_Located, yaml.SafeLoader):
@@ -127,11 +210,17 @@ class _FastLoader(_Located, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # t
 
 
 for _cls in (_Loader, _FastLoader):
+    _cls.yaml_implicit_resolvers = _CORE_RESOLVERS
     _cls.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
     _cls.add_constructor("tag:yaml.org,2002:omap", _construct_mapping)
     _cls.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
-    _cls.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
     _cls.add_constructor("tag:yaml.org,2002:str", _construct_text)
+    _cls.add_constructor("tag:yaml.org,2002:int", _construct_int)
+    _cls.add_constructor("tag:yaml.org,2002:float", _construct_float)
+    _cls.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
+    _cls.add_constructor("tag:yaml.org,2002:timestamp", _construct_as_text)
+    for _tag in ("binary", "set", "pairs"):
+        _cls.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse_tag)
 
 
 def _expanded_size(node: Node, memo: dict[int, int], budget: int) -> int:
