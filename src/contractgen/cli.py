@@ -385,3 +385,27 @@ def diff_cmd(old: str, new: str, fmt: str, output: Path | None, author: str, git
     if text is not None:
         click.echo(text, nl=False)
     sys.exit(Exit.OK if changes.same else Exit.DIFFERENT)
+
+
+@cli.command("compare")
+@click.argument("standard")
+@click.argument("theirs", metavar="THEIRS.docx", type=click.Path(path_type=Path))
+@click.option("--their-changes", "policy", type=click.Choice(["accept", "reject", "show"]), default="show",
+              show_default=True, help="Their tracked changes: accept or reject them first, or show them as theirs.")
+@click.option("--format", "fmt", type=click.Choice(["text", "html", "docx", "json"]), default="text",
+              show_default=True, help="text, html deviation report, docx redline (tracked changes), json.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file instead of stdout.")
+@click.option("--author", default="contractgen", show_default=True, help="Author of the DOCX revisions.")
+@library_option
+def compare_cmd(standard: str, theirs: Path, policy: str, fmt: str, output: Path | None, author: str,
+                layers: tuple[Path, ...]) -> None:
+    """Compare the other side's DOCX with the standard (a spec, a build folder or its manifest):
+    exit 0 no deviation, 1 deviations."""
+    from .compare import compare_files
+    from .compare.outputs import deliver
+
+    comparison = compare_files(standard, theirs, policy=policy, layers=layers)  # type: ignore[arg-type]
+    text = deliver(comparison, fmt, output, author=author, terminal=sys.stdout.isatty())
+    if text is not None:
+        click.echo(text, nl=False)
+    sys.exit(Exit.OK if comparison.same else Exit.DIFFERENT)

@@ -30,6 +30,7 @@ from typing import Literal
 from lxml import etree
 
 from ..errors import InputError, Problem
+from ..i18n import Message, msg
 from ..render import docx_origin as origin
 
 TheirChanges = Literal["accept", "reject", "show"]
@@ -144,7 +145,7 @@ def read_returned(data: bytes, label: str, policy: TheirChanges = "show") -> Ret
     rels = _rels(members, "_rels/.rels", label)
     main = next((_resolve("", t) for typ, t, mode in rels if typ == _OFFICE_DOC and mode != "External"), None)
     if main is None or main not in members:
-        raise _bad(label, "不是 Word 文档（DOCX）：找不到正文部分")
+        raise _bad(label, msg("compare.no-main-part"))
     doc_rels = _rels(members, _rels_name(main), label)
     base = main.rsplit("/", 1)[0] if "/" in main else ""
     styles = _style_names(_part(members, doc_rels, _STYLES_REL, base, label))
@@ -152,7 +153,7 @@ def read_returned(data: bytes, label: str, policy: TheirChanges = "show") -> Ret
     document = _parse(members[main], main, label)
     body = document.find(_w("body"))
     if body is None:
-        raise _bad(label, "不是 Word 文档（DOCX）：正文为空")
+        raise _bad(label, msg("compare.empty-body"))
     walker = _Walker(styles, policy)
     walker.block(body, in_table=False)
     paragraphs = _join_marks(walker.paragraphs)
@@ -169,36 +170,36 @@ def read_returned_file(path: Path, policy: TheirChanges = "show") -> Returned:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise _bad(str(path), f"文件过大（{size // (1024 * 1024)} MB，上限 {MAX_FILE_BYTES // (1024 * 1024)} MB）")
+            raise _bad(str(path), msg("compare.file-too-large", limit=MAX_FILE_BYTES // (1024 * 1024)))
         data = path.read_bytes()
     except FileNotFoundError:
-        raise _bad(str(path), "文件不存在") from None
+        raise _bad(str(path), msg("compare.file-missing")) from None
     except IsADirectoryError:
-        raise _bad(str(path), "这是一个文件夹，不是 Word 文档（DOCX）") from None
+        raise _bad(str(path), msg("compare.file-is-folder")) from None
     except OSError as exc:
-        raise _bad(str(path), f"无法读取：{exc.strerror or exc}") from None
+        raise _bad(str(path), msg("compare.file-unreadable", reason=exc.strerror or str(exc))) from None
     return read_returned(data, str(path), policy)
 
 
 # --- the package, within caps ------------------------------------------------------------------------
 
-def _bad(label: str, message: str) -> InputError:
+def _bad(label: str, message: Message) -> InputError:
     return InputError([Problem(label, None, "", message)])
 
 
 def _members(data: bytes, label: str) -> dict[str, bytes]:
     if len(data) > MAX_FILE_BYTES:
-        raise _bad(label, f"文件过大（上限 {MAX_FILE_BYTES // (1024 * 1024)} MB）")
+        raise _bad(label, msg("compare.file-too-large", limit=MAX_FILE_BYTES // (1024 * 1024)))
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise _bad(label, "这是旧版 Word 文档（.doc）或加密的文档；请在 Word 中另存为 .docx（不加密）")
+        raise _bad(label, msg("compare.legacy-or-encrypted"))
     try:
         package = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise _bad(label, "不是 Word 文档（DOCX）：不是 zip 压缩包") from None
+        raise _bad(label, msg("compare.not-zip")) from None
     with package:
         infos = package.infolist()
         if len(infos) > MAX_ENTRIES:
-            raise _bad(label, f"压缩包条目过多（{len(infos)}，上限 {MAX_ENTRIES}）")
+            raise _bad(label, msg("compare.too-many-entries", count=len(infos), limit=MAX_ENTRIES))
         total = 0
         members: dict[str, bytes] = {}
         for info in infos:
@@ -207,18 +208,18 @@ def _members(data: bytes, label: str) -> dict[str, bytes]:
                 continue
             if info.file_size > MAX_ENTRY_BYTES or (
                     info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 1 << 20):
-                raise _bad(label, f"压缩包条目 {info.filename} 解压后过大，已拒绝读取")
+                raise _bad(label, msg("compare.entry-too-large", entry=info.filename))
             total += info.file_size
             if total > MAX_TOTAL_BYTES:
-                raise _bad(label, "压缩包解压后总量过大，已拒绝读取")
+                raise _bad(label, msg("compare.total-too-large"))
             if not _wanted(info.filename):
                 continue
             try:
                 blob = package.read(info)
             except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError):
-                raise _bad(label, f"压缩包条目 {info.filename} 已损坏或被加密") from None
+                raise _bad(label, msg("compare.entry-corrupt", entry=info.filename)) from None
             if len(blob) > MAX_ENTRY_BYTES:  # the header lied about the size
-                raise _bad(label, f"压缩包条目 {info.filename} 解压后过大，已拒绝读取")
+                raise _bad(label, msg("compare.entry-too-large", entry=info.filename))
             members[info.filename] = blob
     return members
 
@@ -233,7 +234,7 @@ def _parse(blob: bytes, name: str, label: str) -> etree._Element:
     try:
         return etree.fromstring(blob, _XML_PARSER)
     except etree.XMLSyntaxError:
-        raise _bad(label, f"Word 文档已损坏：{name} 不是有效的 XML") from None
+        raise _bad(label, msg("compare.xml-invalid", part=name)) from None
 
 
 def _rels_name(part: str) -> str:
@@ -378,6 +379,8 @@ class _Walker:
                         removed = self._dropped(kind)
             if ppr.find(_w("pPrChange")) is not None:
                 tracked.add(ppr.find(_w("pPrChange")).get(_w("author"), ""))
+            if self.policy != "show":
+                tracked = set()  # resolved first: who made them no longer matters
         self.current = _Open(len(self.paragraphs), style, in_table, tuple(formatting), [],
                              [n for n in dict.fromkeys(self.open_bookmarks.values())
                               if n.startswith(origin.PARAGRAPH_PREFIX)], tracked, removed)
@@ -397,7 +400,7 @@ class _Walker:
                 self.run(child, change, author)
             elif tag in _CHANGE_TAGS:
                 kind = _CHANGE_TAGS[tag]
-                if self.current is not None:
+                if self.current is not None and self.policy == "show":
                     self.current.tracked.add(child.get(_w("author"), ""))
                 if not self._dropped(kind):
                     self.inline(child, kind, child.get(_w("author"), ""))
@@ -440,7 +443,7 @@ class _Walker:
                 style = self.styles.get(sid, sid)
             formatting = sorted({RUN_FORMATTING[c.tag.split("}")[1]] for c in rpr
                                  if c.tag.startswith(f"{{{W}}}") and c.tag.split("}")[1] in RUN_FORMATTING})
-            if rpr.find(_w("rPrChange")) is not None and self.current is not None:
+            if rpr.find(_w("rPrChange")) is not None and self.current is not None and self.policy == "show":
                 self.current.tracked.add(rpr.find(_w("rPrChange")).get(_w("author"), ""))
         parts = []
         for child in r:
@@ -480,6 +483,29 @@ class _Walker:
         return out
 
 
+VALUE_STYLE = "Filled Value"
+
+
+def _whole_values(spans: list[Span]) -> tuple[Span, ...]:
+    """A value bookmark's span with the ``Filled Value`` text right beside it: LibreOffice can move a
+    bookmark's end by a character (a comment anchor earlier in the paragraph shifts it)."""
+    out = list(spans)
+    for i in range(len(out)):
+        if out[i].value or out[i].style != VALUE_STYLE:
+            continue
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(out) and out[j].value and out[j].style == VALUE_STYLE:
+                out[i] = replace(out[i], value=out[j].value)
+                break
+    merged: list[Span] = []
+    for span in out:
+        if merged and replace(merged[-1], text="") == replace(span, text=""):
+            merged[-1] = replace(merged[-1], text=merged[-1].text + span.text)
+        else:
+            merged.append(span)
+    return tuple(merged)
+
+
 def _join_marks(opened: list[_Open]) -> list[TheirParagraph]:
     """Paragraphs whose mark is removed (by the policy) join the next one, as in Word."""
     out: list[TheirParagraph] = []
@@ -493,9 +519,9 @@ def _join_marks(opened: list[_Open]) -> list[TheirParagraph]:
         if p.mark_removed:
             pending = p
             continue
-        out.append(TheirParagraph(p.index, p.style, tuple(p.spans), tuple(p.bookmarks), p.in_table, p.formatting,
+        out.append(TheirParagraph(p.index, p.style, _whole_values(p.spans), tuple(p.bookmarks), p.in_table, p.formatting,
                                   tuple(sorted(p.tracked))))
     if pending is not None:
-        out.append(TheirParagraph(pending.index, pending.style, tuple(pending.spans), tuple(pending.bookmarks),
+        out.append(TheirParagraph(pending.index, pending.style, _whole_values(pending.spans), tuple(pending.bookmarks),
                                   pending.in_table, pending.formatting, tuple(sorted(pending.tracked))))
     return out
