@@ -20,6 +20,7 @@ from ..errors import UsageError
 from ..i18n import msg
 from ..redline.html import CSS as REDLINE_CSS
 from ..redline.html import _segments
+from ..redline.text import redline
 from .report import CATEGORY_NAMES, KIND_NAMES, Comparison, Deviation
 
 FORMATS: tuple[str, ...] = ("text", "html", "json", "docx")
@@ -92,10 +93,9 @@ def render_text(c: Comparison) -> str:
         if d.kind == "value":
             lines += [f"   {_value_line(v)}" for v in d.values]
             continue
-        if d.moved and d.standard_number != d.number:
-            lines.append("   " + LABELS["moved"].format(old=d.standard_number, new=d.number))
         if d.kind == "changed":
-            lines += [f"   [-{e.deleted}-]{{+{e.inserted}+}}" for e in d.edits]
+            # Each changed paragraph whole, the change marked in it: a lawyer reads an edit in context.
+            lines += [f"   {redline(b.segments)}" for b in c.changes.blocks if b.change == d.change and b.status != "equal"]
             lines += [f"   {_value_line(v)}" for v in d.values]
         elif d.kind == "added":
             lines += [f"   {{+{t}+}}" for t in d.their_text.splitlines()]
@@ -209,7 +209,8 @@ def _deviation(d: Deviation, c: Comparison) -> str:
                                           for v in d.values) + "</div>")
     if d.kind != "value":
         blocks = [b for b in c.changes.blocks if b.change == d.change and b.status != "equal"]
-        marked = "<br>".join(_segments(b.segments) for b in blocks) or e(d.their_text)
+        marked = e(d.their_text) if d.kind == "moved" else "<br>".join(_segments(b.segments) for b in blocks) \
+            or e(d.their_text)
         body.append(f'<div class="texts"><div><strong>{LABELS["standard_text"]}</strong><br>'
                     f'{e(d.standard_text) or "—"}</div><div><strong>{LABELS["their_text"]}</strong><br>{marked}</div></div>')
     return head + provenance + "".join(body) + "</div>\n"
