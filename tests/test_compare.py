@@ -358,7 +358,7 @@ def test_cli_exit_codes_and_outputs(tmp_path: Path) -> None:
     (b"not a zip", "not a zip package"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "old Word document"),
     (repack({"[Content_Types].xml": b"<Types/>"}), "no main document part"),
-    (None, "no such file"),
+    (None, "file not found"),
 ])
 def test_bad_their_file_is_one_clear_message(content: bytes | None, message: str, tmp_path: Path) -> None:
     spec = tmp_path / "hotel.yaml"

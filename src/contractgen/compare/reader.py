@@ -30,6 +30,7 @@ from typing import Literal
 from lxml import etree
 
 from ..errors import InputError, Problem
+from ..files import UnreadableFile, read_bounded
 from ..i18n import Message, msg
 from ..render import docx_origin as origin
 
@@ -166,18 +167,11 @@ def read_returned(data: bytes, label: str, policy: TheirChanges = "show") -> Ret
 
 
 def read_returned_file(path: Path, policy: TheirChanges = "show") -> Returned:
-    """Read their DOCX from a file (size-capped before it is read)."""
+    """Read their DOCX from a file: a regular file, size-capped before it is read (``files``)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise _bad(str(path), msg("compare.file-too-large", limit=MAX_FILE_BYTES // (1024 * 1024)))
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise _bad(str(path), msg("compare.file-missing")) from None
-    except IsADirectoryError:
-        raise _bad(str(path), msg("compare.file-is-folder")) from None
-    except OSError as exc:
-        raise _bad(str(path), msg("compare.file-unreadable", reason=exc.strerror or str(exc))) from None
+        data = read_bounded(path, MAX_FILE_BYTES)
+    except UnreadableFile as exc:
+        raise _bad(str(path), exc.reason) from None
     return read_returned(data, str(path), policy)
 
 
