@@ -237,6 +237,18 @@ def _batch_case(id: str, input: str, specs: tuple[str, ...], exit_code: int, exp
 
 
 FILES_GROUP = "Files handed in: a firm's Word template, devices, pipes"
+COMPARE_GROUP = "Their Word file (`contractgen compare`)"
+_OFFICE_RELS = (b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                b'<Relationship Id="r1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                b'officeDocument" Target="word/document.xml"/></Relationships>')
+
+
+def _zip(members: Mapping[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in members.items():
+            package.writestr(name, data)
+    return out.getvalue()
 
 
 def _file_case(id: str, input: str, files: Mapping[str, bytes], exit_code: int, expect: tuple[str, ...],
@@ -542,6 +554,20 @@ CASES: tuple[Case, ...] = (
     _file_case("layer-device", "A layer file that is a link to `/dev/urandom`", {}, 2,
                ("error: company/clauses/house.yaml: is not a regular file (a device, a pipe or a socket); give a "
                 "saved file",), "--library", "company", links={LAYER_FILE: "/dev/urandom"}),
+    *(Case(f"compare-{id}", input, {"spec.yaml": spec(), "theirs.docx": data}, ("compare", "spec.yaml", "theirs.docx"),
+           2, (f"error: theirs.docx: {message}",), group=COMPARE_GROUP) for id, input, data, message in (
+        ("not-docx", "Their “DOCX” is a PDF renamed", b"%PDF-1.7\n", "not a Word document (DOCX): not a zip package"),
+        ("old-doc", "Their file is an old Word document (.doc) renamed, or a password-protected DOCX",
+         b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504),
+         "this is an old Word document (.doc) or a password-protected one; remove the password and save it as "
+         ".docx in Word, then compare again"),
+        ("bomb", "Their DOCX holds an entry that packs 8 MB into a few KB (a zip bomb)",
+         _zip({"word/document.xml": bytes(8 << 20)}),
+         "word/document.xml in the package unpacks too large; not read, for safety"),
+        ("broken-xml", "Their DOCX's main part is not XML", _zip({
+            "[Content_Types].xml": b"<Types/>", "_rels/.rels": _OFFICE_RELS, "word/document.xml": b"<w:document"}),
+         "the Word document is damaged: word/document.xml is not valid XML"),
+    )),
 )
 
 

@@ -59,7 +59,7 @@ def render(comparison: Comparison, fmt: str, *, author: str = "contractgen") -> 
         from ..redline.docx import render_docx
 
         return render_docx(comparison.changes, author=author)
-    raise UsageError(f"unknown compare format {fmt!r}; available: {', '.join(FORMATS)}")
+    raise UsageError(msg("compare.unknown-format", format=fmt, choices=FORMATS))
 
 
 def _where(d: Deviation) -> str:
