@@ -192,13 +192,14 @@ def vars_(industry: str, as_json: bool, layers: tuple[Path, ...]) -> None:
 @cli.command()
 @click.argument("industry")
 @click.option("--example", is_flag=True, help="Fill in realistic sample values that build as they are.")
+@click.option("--zh", is_flag=True, help="Chinese keys and names throughout (签订日期:, 行业: 酒店服务); builds the same.")
 @library_option
-def init(industry: str, example: bool, layers: tuple[Path, ...]) -> None:
+def init(industry: str, example: bool, zh: bool, layers: tuple[Path, ...]) -> None:
     """Print a commented starter spec for an industry."""
     from .spec import starter_spec
 
     library = _library(layers)
-    click.echo(starter_spec(library, _industry(library, industry), example=example), nl=False)
+    click.echo(starter_spec(library, _industry(library, industry), example=example, zh=zh), nl=False)
 
 
 def _compose(spec_path: Path, layers: tuple[Path, ...], draft: bool) -> tuple[Spec, Contract]:

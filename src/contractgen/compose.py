@@ -19,6 +19,7 @@ from typing import Any
 from jinja2 import TemplateError
 
 from . import formats, templates
+from .canonical import canonical
 from .errors import LibraryError, Problem, SpecError
 from .i18n import Message, msg
 from .library import (
@@ -82,8 +83,12 @@ class _Ctx:
 
 def compose(spec: Spec, library: Library, *, draft: bool = False) -> Contract:
     """Compose the contract a spec describes; raises ``SpecError`` listing every problem."""
+    problems: list[Problem] = []
+    spec = canonical(spec, library, problems)  # Chinese keys and names → ids
     data = spec.data
-    ctx = _Ctx(spec, library, draft, [], {}, [], {})
+    if problems and not (isinstance(data.get("industry"), str) and data["industry"] in library.industry):
+        raise SpecError(problems)  # an ambiguous industry: nothing else can be checked
+    ctx = _Ctx(spec, library, draft, problems, {}, [], {})
     for key in data:
         if key not in SPEC_KEYS:
             ctx.problem(data, key, str(key), msg("spec.unknown-key", hint=did_you_mean(key, SPEC_KEYS)))

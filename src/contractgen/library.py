@@ -68,6 +68,8 @@ class Variable:
     choices: tuple[str, ...] = ()
     format: str | None = None
     example: Any = None
+    aliases: tuple[str, ...] = ()
+    """Other names a spec may use for it (its ``label`` is one already)."""
 
     @property
     def required(self) -> bool:
@@ -98,6 +100,10 @@ class ClauseDef:
     uses: frozenset[str] = frozenset()
     """Every name its templates and condition read (variables, built-ins, ``ref``)."""
     refs: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    """Other names a spec may use for it (its ``title`` is one already); for an alternative, for its choice."""
+    group_aliases: tuple[str, ...] = ()
+    """For an alternative: other names of its group (the article's title is one already)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +127,8 @@ class ArticleDef:
     generate: str | None = None
     uses: frozenset[str] = frozenset()
     refs: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    group_aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +143,8 @@ class Industry:
     customer_type: str
     annexes: tuple[str, ...]
     loc: Loc
+    aliases: tuple[str, ...] = ()
+    """Other names a spec may use for it (its ``name`` and ``title`` are two already)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +171,8 @@ class AnnexDef:
     industries: tuple[str, ...] = ()
     uses: frozenset[str] = frozenset()
     refs: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    """Other names a spec may use for it (its ``title`` is one already)."""
 
 
 @dataclass(frozen=True)
@@ -268,14 +280,14 @@ def builtin_library_dir() -> Path:
 # --- reading one layer -------------------------------------------------------------------------
 
 _COMMON_NODE_KEYS = {"id", "kind", "title", "version", "text", "condition", "group", "choice", "default",
-                     "excludable", "industries"}
+                     "excludable", "industries", "aliases", "group_aliases"}
 ARTICLE_KEYS = _COMMON_NODE_KEYS | {"order", "clauses", "generate"}
 NESTED_CLAUSE_KEYS = _COMMON_NODE_KEYS | {"items"}
 ATTACHED_CLAUSE_KEYS = NESTED_CLAUSE_KEYS | {"article", "order"}
 VARIABLE_KEYS = {"type", "label", "description", "default", "min", "max", "pattern", "max_length", "choices",
-                 "format", "example"}
-INDUSTRY_KEYS = {"id", "name", "title", "roles", "customer_type", "annexes"}
-ANNEX_KEYS = {"id", "title", "version", "kind", "industries", "intro", "sections", "form"}
+                 "format", "example", "aliases"}
+INDUSTRY_KEYS = {"id", "name", "title", "roles", "customer_type", "annexes", "aliases"}
+ANNEX_KEYS = {"id", "title", "version", "kind", "industries", "intro", "sections", "form", "aliases"}
 FORM_KEYS = {"intro", "fields", "scale", "groups", "comments", "signatures"}
 LIBRARY_KEYS = {"name", "version", "numbering", "recital"}
 
@@ -516,7 +528,7 @@ class _Reader:
         variable = Variable(
             name=name, type=vtype, label=label, description=description, loc=Loc(path, line),
             min=bounds.get("min"), max=bounds.get("max"), pattern=pattern, max_length=max_length,
-            choices=choices, format=fmt,
+            choices=choices, format=fmt, aliases=self.texts(spec, "aliases", path, prefix),
         )
         for key in ("default", "example"):
             if key in spec and spec[key] is not None:
@@ -541,6 +553,11 @@ class _Reader:
         out["default"] = self.flag(data, "default", path, prefix)
         out["excludable"] = self.flag(data, "excludable", path, prefix)
         out["industries"] = self.texts(data, "industries", path, prefix)
+        out["aliases"] = self.texts(data, "aliases", path, prefix)
+        out["group_aliases"] = self.texts(data, "group_aliases", path, prefix)
+        if out["group_aliases"] and out["kind"] != "alternative":
+            self.problem(path, line_of(data, "group_aliases"), _join(prefix, "group_aliases"),
+                         msg("library.group-needs-alternative"))
         if (out["group"] is None) != (out["choice"] is None):
             self.problem(path, data.line, prefix, msg("library.alternative-needs-both"))
         if out["kind"] == "alternative" and out["group"] is None:
@@ -671,6 +688,7 @@ class _Reader:
             title=self.text(data, "title", path, "industry", required=True),
             customer_role=customer, provider_role=provider, customer_type=customer_type,
             annexes=self.texts(data, "annexes", path, "industry"), loc=Loc(path, data.line),
+            aliases=self.texts(data, "aliases", path, "industry"),
         )
 
     def read_annex(self, raw: Any, path: str, line: int | None, stem: str) -> None:
@@ -715,7 +733,8 @@ class _Reader:
         annex = AnnexDef(id=ident, title=self.text(data, "title", path, "annex", required=True),
                          version=self.version(data, path, "annex", required=True), kind=kind, intro=intro,
                          sections=tuple(sections), form=form, loc=loc,
-                         industries=self.texts(data, "industries", path, "annex"))
+                         industries=self.texts(data, "industries", path, "annex"),
+                         aliases=self.texts(data, "aliases", path, "annex"))
         self.annexes[ident] = self.analysed(annex, data, path, "annex")
 
     def read_form(self, data: YamlMap, path: str) -> tuple[Form, str]:

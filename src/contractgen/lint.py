@@ -1,6 +1,7 @@
 """``contractgen lint``: every problem of a library, including what the loader tolerates.
 
-On top of the loader's schema and cross-reference checks: variables declared but never used, and
+On top of the loader's schema and cross-reference checks: variables declared but never used, aliases
+that name two things (``names.clashes``), and
 damage left over from the scraped source (pinyin in brackets, traditional characters, ASCII
 punctuation inside Chinese sentences, stray question marks). Damage is found line by line in the
 files themselves, so each report names the exact line.
@@ -12,6 +13,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import names
 from .errors import Problem
 from .files import UnreadableFile, read_bounded
 from .i18n import msg
@@ -72,6 +74,8 @@ def lint(layers: Sequence[Path] = ()) -> list[Problem]:
         if variable.name not in used:
             problems.append(Problem(variable.loc.path, variable.loc.line, f"variables.{variable.name}",
                                     msg("lint.unused-variable"), label=variable.label))
+    for item, alias, ids in names.clashes(library):  # across layers too: the library is merged
+        problems.append(Problem(item.loc.path, item.loc.line, "aliases", msg("lint.alias-clash", alias=alias, ids=ids)))
     for i, root in enumerate([builtin_library_dir(), *layers]):
         prefix = "" if i == 0 else f"{str(root).rstrip('/')}/"
         for folder in FOLDERS:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import names
 from .errors import Problem, SpecError
 from .files import UnreadableFile, read_bounded
 from .i18n import msg
@@ -37,6 +38,17 @@ PARTY_FIELD_LABELS = {
     "representative": "法定代表人", "contact": "联系人", "phone": "联系电话", "email": "电子邮箱",
 }
 ROLE_LABELS = {"customer": "甲方", "provider": "乙方"}
+
+# The Chinese names a spec may use for its keys (``签订日期: 2026-12-01``): each label, and the
+# other words a legal team writes for it. ``canonical`` rewrites them to the keys.
+KEY_NAMES = {**{label: key for key, label in FIELD_LABELS.items()},
+             "标题": "title", "取值": "values", "可选条款": "include", "删除条款": "exclude"}
+PARTY_ROLE_NAMES = {label: role for role, label in ROLE_LABELS.items()}
+PARTY_KEY_NAMES = {**{label: key for key, label in PARTY_FIELD_LABELS.items()},
+                   "名称": "name", "姓名": "name", "身份证号": "id_number", "住址": "address", "地址": "address",
+                   "电话": "phone", "邮箱": "email"}
+PARTY_TYPE_NAMES = {"自然人": "person", "个人": "person", "单位": "organization", "组织": "organization",
+                    "法人": "organization", "公司": "organization", "企业": "organization"}
 
 
 @dataclass(frozen=True)
@@ -91,15 +103,8 @@ def field_label(field: str, library: Library) -> str:
         return ROLE_LABELS[parts[1]] + (PARTY_FIELD_LABELS.get(parts[2], "") if len(parts) > 2 else "")
     if top == "choose":
         group = library.alternatives().get(rest)
-        return _group_title(library, group) if group else ""
+        return names.group_title(library, group) if group else ""
     return ""
-
-
-def _group_title(library: Library, alternatives: tuple[ArticleDef | ClauseDef, ...]) -> str:
-    """An alternative group's name for people: the title of the article it chooses in (or of the articles)."""
-    first = alternatives[0]
-    article = library.node.get(first.article) if isinstance(first, ClauseDef) else first
-    return article.title if article is not None else first.title
 
 
 # --- starter specs -------------------------------------------------------------------------------
@@ -121,43 +126,77 @@ PROVIDER_NAMES = {
 }
 
 
-def starter_spec(library: Library, industry: str, *, example: bool) -> str:
-    """The commented starter spec of ``contractgen init`` (with ``example``: filled so it builds)."""
+def starter_spec(library: Library, industry: str, *, example: bool, zh: bool = False) -> str:
+    """The commented starter spec of ``contractgen init`` (with ``example``: filled so it builds).
+
+    Ids are written with their Chinese names in comments beside them; with ``zh`` the spec uses the
+    Chinese names themselves as keys and names (``签订日期:``, ``行业: 酒店服务``, ``备选条款: {争议解决: 诉讼}``),
+    which ``canonical`` reads back to the same ids, so both build the same contract.
+    """
     ind = library.industry[industry]
     variables = library.variables_for(industry)
+
+    def key(name: str) -> str:
+        return FIELD_LABELS[name] if zh else name
+
+    def named(space: names.Names, ident: str, name: str) -> str:
+        """``name`` in a Chinese spec when it names ``ident`` alone, else the id."""
+        return name if zh and name and space.resolve(name) == (ident,) else ident
+
+    flags = (" --example" if example else "") + (" --zh" if zh else "")
     lines = [
         f"# {ind.title}：合同规格（contractgen spec）",
-        f"# 由 contractgen init {industry}{' --example' if example else ''} 生成。构建：contractgen build 本文件 -o 输出目录",
-        f"industry: {industry}",
-        f"contract_no: {_q(_example_no(industry)) if example else EMPTY}   # 合同编号（可选）",
-        f"title: {_q(ind.title)}   # 合同标题（可选，默认为行业标题）",
-        f"sign_date: {'2026-12-01' if example else EMPTY}   # 签订日期（YYYY-MM-DD；草稿可不填）",
-        f"sign_place: {_q('上海市浦东新区') if example else EMPTY}   # 签订地点（可选）",
-        "parties:",
-        f"  customer:   # 甲方（{ind.customer_role}）",
+        f"# 由 contractgen init {industry}{flags} 生成。构建：contractgen build 本文件 -o 输出目录",
+        f"{key('industry')}: {named(names.industries(library), industry, ind.name)}   # {industry if zh else ind.name}",
+        f"{key('contract_no')}: {_q(_example_no(industry)) if example else EMPTY}   # 合同编号（可选）",
+        f"{key('title')}: {_q(ind.title)}   # 合同标题（可选，默认为行业标题）",
+        f"{key('sign_date')}: {'2026-12-01' if example else EMPTY}   # 签订日期（YYYY-MM-DD；草稿可不填）",
+        f"{key('sign_place')}: {_q('上海市浦东新区') if example else EMPTY}   # 签订地点（可选）",
+        f"{key('parties')}:",
+        f"  {ROLE_LABELS['customer'] if zh else 'customer'}:   # 甲方（{ind.customer_role}）",
     ]
     customer = EXAMPLE_PARTIES[ind.customer_type]
-    lines += _party_lines(customer if example else {k: "" for k in customer}, ind.customer_type)
-    lines.append(f"  provider:   # 乙方（{ind.provider_role}）")
+    lines += _party_lines(customer if example else {k: "" for k in customer}, ind.customer_type, zh)
+    lines.append(f"  {ROLE_LABELS['provider'] if zh else 'provider'}:   # 乙方（{ind.provider_role}）")
     provider = dict(EXAMPLE_PARTIES["provider"], name=PROVIDER_NAMES.get(industry, "上海某某服务有限公司"))
-    lines += _party_lines(provider if example else {k: "" for k in provider}, "organization")
-    lines.append("values:   # 合同空白处的取值")
+    lines += _party_lines(provider if example else {k: "" for k in provider}, "organization", zh)
+    lines.append(f"{key('values')}:   # 合同空白处的取值")
+    variable_names = names.variables(variables)
     for variable in variables:
-        lines += _variable_lines(variable, example)
+        lines += _variable_lines(variable, example, _key(named(variable_names, variable.name, variable.label)))
     optional = library.includable(industry)
-    lines.append("include:   # 可选条款，按需加入（删除行首 # 即启用）：" if optional else "include: []")
+    optional_names = names.nodes(optional)
+    lines.append(f"{key('include')}:   # 可选条款，按需加入（删除行首 # 即启用）：" if optional else f"{key('include')}: []")
     for node in optional:
-        lines.append(f"  # - {node.id}   # {_describe(node)}")
+        lines.append(f"  # - {named(optional_names, node.id, node.title)}   # {_describe(node) if not zh else node.id}")
     excludable = [n for n in library.node.values() if n.excludable and library.offered(n, industry)]
-    lines.append("exclude: []   # 可删除的条款：" + "、".join(f"{n.id}（{_describe(n)}）" for n in excludable))
+    lines.append(f"{key('exclude')}: []   # 可删除的条款：" + "、".join(f"{n.id}（{_describe(n)}）" for n in excludable))
     groups = library.alternatives(industry)
-    lines.append("choose:   # 备选条款（每组选一项）" if groups else "choose: {}")
+    group_names = names.groups(library, industry)
+    lines.append(f"{key('choose')}:   # 备选条款（每组选一项）" if groups else f"{key('choose')}: {{}}")
     for group, alternatives in groups.items():
+        choice_names = names.choices(alternatives)
+        shown = {n.choice: named(choice_names, n.choice or "", _choice_name(n)) for n in alternatives}
         default = next((n.choice for n in alternatives if n.default), alternatives[0].choice)
-        options = "、".join(n.choice for n in alternatives)
-        lines.append(f"  {group}: {default}   # 可选：{options}")
-    lines.append(f"annexes: [{', '.join(ind.annexes)}]   # 附件（默认为行业附件）")
+        options = "、".join(shown[n.choice] if zh else f"{n.choice}（{_choice_name(n)}）" if _choice_name(n) else n.choice
+                           for n in alternatives)
+        title = names.group_title(library, alternatives)
+        lines.append(f"  {named(group_names, group, title)}: {shown[default]}   # {title}；可选：{options}")
+    annex_names = names.annexes(library.annexes)
+    annexes = [named(annex_names, a, library.annex[a].title) for a in ind.annexes if a in library.annex]
+    titles = "、".join(library.annex[a].title for a in ind.annexes if a in library.annex)
+    lines.append(f"{key('annexes')}: [{', '.join(annexes)}]   # 附件（默认为行业附件）：{titles}")
     return "\n".join(lines) + "\n"
+
+
+def _choice_name(node: ArticleDef | ClauseDef) -> str:
+    """What people call an alternative: its title, else its first alias."""
+    return node.title or (node.aliases[0] if node.aliases else "")
+
+
+def _key(text: str) -> str:
+    """A mapping key, quoted when YAML would read it as something else."""
+    return text if re.fullmatch(r"[\w\u3000-\u303f\uff00-\uffef\u4e00-\u9fff（）]+", text) and not text[0].isdigit() else _q(text)
 
 
 def _describe(node: ArticleDef | ClauseDef) -> str:
@@ -168,14 +207,20 @@ def _describe(node: ArticleDef | ClauseDef) -> str:
     return text[:24] + ("……" if len(text) > 24 else "")
 
 
-def _party_lines(values: dict[str, str], kind: str) -> list[str]:
-    lines = [f"    type: {kind}"]
+def _party_lines(values: dict[str, str], kind: str, zh: bool) -> list[str]:
+    if not zh:
+        lines = [f"    type: {kind}"]
+        for key, value in values.items():
+            lines.append(f"    {key}: {_q(value) if value else EMPTY}   # {PARTY_FIELD_LABELS.get(key, key)}")
+        return lines
+    lines = [f"    类型: {'自然人' if kind == 'person' else '单位'}"]
     for key, value in values.items():
-        lines.append(f"    {key}: {_q(value) if value else EMPTY}   # {PARTY_FIELD_LABELS.get(key, key)}")
+        label = ("姓名" if kind == "person" else "名称") if key == "name" else PARTY_FIELD_LABELS[key]
+        lines.append(f"    {label}: {_q(value) if value else EMPTY}")
     return lines
 
 
-def _variable_lines(variable: Variable, example: bool) -> list[str]:
+def _variable_lines(variable: Variable, example: bool, key: str) -> list[str]:
     facts = [variable.type]
     if variable.min is not None:
         facts.append(f"最小 {variable.min}")
@@ -191,10 +236,10 @@ def _variable_lines(variable: Variable, example: bool) -> list[str]:
     if example:
         if value is None:
             value = _fallback_example(variable)
-        return [comment, f"  {variable.name}: {_yaml_value(value)}"]
+        return [comment, f"  {key}: {_yaml_value(value)}"]
     if variable.required:
-        return [comment, f"  {variable.name}:    # 必填"]
-    return [comment, f"  # {variable.name}: {_yaml_value(variable.default)}"]
+        return [comment, f"  {key}:    # 必填"]
+    return [comment, f"  # {key}: {_yaml_value(variable.default)}"]
 
 
 def _fallback_example(variable: Variable) -> Any:
