@@ -29,6 +29,7 @@ from contractgen.compare.outputs import render
 from contractgen.compare.reader import read_returned
 from contractgen.compare.report import Comparison, compare_returned
 from contractgen.compose import compose
+from contractgen.i18n import use_language
 from contractgen.library import load_library
 from contractgen.render import RenderOptions
 from contractgen.render.docx import render_docx
@@ -289,7 +290,7 @@ def test_comments_are_listed_with_the_text_they_are_anchored_to() -> None:
 def test_formatting_only_changes_are_listed_apart() -> None:
     c = compare(edited(bold("1.1")))
     assert c.same and deviations(c) == []
-    assert [(f.number, f.what) for f in c.formatting] == [("1.1", ("加粗",))]
+    assert [(f.number, f.what, f.style) for f in c.formatting] == [("1.1", ("bold",), "")]
 
 
 def test_text_pasted_into_a_fresh_document_compares_the_same() -> None:
@@ -328,12 +329,16 @@ def test_the_docx_redline_accepts_to_theirs_and_rejects_to_the_standard() -> Non
 
 def test_html_report_has_the_summary_then_each_deviation_escaped() -> None:
     c = compare(edited(*VALUES, retext("2.2", "作出答复", "作出<b>答复</b>")))
-    page = render(c, "html").decode()
+    with use_language("zh"):
+        page = render(c, "html").decode()
     assert page.index("概要") < page.index("偏离清单")
     sections = page.split('<div class="dev ')[1:]
     assert ["penalty_amount" in sections[0], "&lt;b&gt;" in sections[1], "evaluation_days" in sections[2]] \
         == [True, True, True]
     assert "<b>答复" not in page and all("未留修订痕迹" in x for x in sections)
+    assert '<html lang="zh-CN">' in page and "违约金" in sections[0]
+    english = render(c, "html").decode()  # the tests run in English
+    assert '<html lang="en">' in english and "made without tracked changes" in english and "penalties" in english
 
 
 # --- the command --------------------------------------------------------------------------------------

@@ -4,8 +4,10 @@ The text and HTML reports put the summary on top, then every deviation in rank o
 clause, the standard's text and theirs (the change marked inside), then the value changes, the
 comments with the text they are anchored to, the formatting-only changes and the renumbering. The
 DOCX is the diff's redline (``redline.docx``) of the standard into their version: real tracked
-changes, accept-all gives their text, reject-all the standard. All text is escaped; the report's
-own words are in ``LABELS``, the notes about their file are catalog messages (``i18n``).
+changes, accept-all gives their text, reject-all the standard. All text is escaped. Every word of
+the report is a catalog message (``compare.report.*``, ``compare.category.*``, ``compare.kind.*``,
+``compare.unit.*``, ``compare.format.*``), rendered in the current language (``i18n``): Chinese
+first, English on request.
 """
 
 from __future__ import annotations
@@ -17,25 +19,40 @@ from html import escape
 from pathlib import Path
 
 from ..errors import UsageError
-from ..i18n import msg
+from ..i18n import language, msg, text
 from ..redline.html import CSS as REDLINE_CSS
 from ..redline.html import _segments
 from ..redline.text import redline
-from .report import CATEGORY_NAMES, KIND_NAMES, Comparison, Deviation
+from .report import CATEGORIES, Comparison, Deviation, Formatting
 
 FORMATS: tuple[str, ...] = ("text", "html", "json", "docx")
 SCHEMA = "contractgen/compare@1"
 
-LABELS = {
-    "title": "偏离报告", "standard": "标准合同", "theirs": "对方文件", "policy": "对方修订",
-    "summary": "概要", "none": "对方文件与标准合同一致，没有偏离。", "some": "共 {n} 处偏离，按风险排序。",
-    "deviations": "偏离清单", "values": "取值变更", "comments": "批注", "formatting": "仅格式变化",
-    "renumbered": "仅编号变化", "notes": "说明", "standard_text": "标准文本", "their_text": "对方文本",
-    "silent": "未留修订痕迹", "tracked": "修订人：{who}", "moved": "位置：{old} → {new}",
-    "anchored": "批注所在文字", "unit": {"article": "条", "clause": "款", "parties": "当事人", "signature": "签署栏",
-                                       "title": "标题", "meta": "合同信息", "preamble": "鉴于条款", "annex": "附件"},
-    "policies": {"accept": "已全部接受", "reject": "已全部拒绝", "show": "按对方修订后的文本比较，并标出哪些偏离留有修订痕迹"},
-}
+
+
+def t(key: str, **params: object) -> str:
+    """One of the report's own words (``compare.report.<key>``) in the current language."""
+    return text(f"compare.report.{key}", **params)
+
+
+def category(key: str) -> str:
+    return text(f"compare.category.{key}")
+
+
+def kind(key: str) -> str:
+    return text(f"compare.kind.{key}")
+
+
+def unit_name(key: str) -> str:
+    return text(f"compare.unit.{key}")
+
+
+def formatting_words(f: Formatting) -> str:
+    words = [text(f"compare.format.{key}") for key in f.what]
+    if f.style:
+        words.append(t("style", style=f.style, expected=f.expected_style))
+    return t("list", items=tuple(words))
+
 
 CSS = REDLINE_CSS + """
 .dev{margin:.8em 0;padding:.4em .9em;border-left:4px solid #a60}.dev h3{font-size:1em;margin:.1em 0}
@@ -63,18 +80,18 @@ def render(comparison: Comparison, fmt: str, *, author: str = "contractgen") -> 
 
 
 def _where(d: Deviation) -> str:
-    unit = LABELS["unit"].get(d.unit, d.unit)
+    unit = unit_name(d.unit)
     number = d.number if d.number == d.standard_number or not d.standard_number else \
         f"{d.standard_number} → {d.number}"
-    return " ".join(x for x in (number, d.title if d.title != d.id else "", f"（{unit}）") if x)
+    return " ".join(x for x in (number, d.title if d.title != d.id else "", t("unit", unit=unit)) if x)
 
 
 def _value_line(v) -> str:  # type: ignore[no-untyped-def]
-    return f"{v.name}: {v.old or '（无）'} → {v.new or '（无）'}"
+    return f"{v.name}: {v.old or t('nothing')} → {v.new or t('nothing')}"
 
 
 def _provenance(d: Deviation) -> str:
-    return LABELS["tracked"].format(who="、".join(d.tracked_by)) if d.tracked_by else LABELS["silent"]
+    return t("tracked", who=d.tracked_by) if d.tracked_by else t("silent")
 
 
 def notes(comparison: Comparison) -> list[str]:
@@ -84,12 +101,12 @@ def notes(comparison: Comparison) -> list[str]:
 # --- text --------------------------------------------------------------------------------------------
 
 def render_text(c: Comparison) -> str:
-    lines = [f"{LABELS['title']}：{c.title}", f"{LABELS['standard']}：{c.standard_label}",
-             f"{LABELS['theirs']}：{c.their_label}（{LABELS['policy']}：{LABELS['policies'][c.policy]}）", ""]
-    lines.append(LABELS["none"] if c.same else LABELS["some"].format(n=len(c.deviations)))
+    lines = [t("heading", title=c.title), t("standard", label=c.standard_label),
+             t("theirs", label=c.their_label), t("policy", policy=t(f"policy-{c.policy}")), ""]
+    lines.append(t("none") if c.same else t("some", count=len(c.deviations)))
     for d in c.deviations:
         lines.append("")
-        lines.append(f"{d.rank}. [{CATEGORY_NAMES[d.category]}] {KIND_NAMES[d.kind]} {_where(d)} — {_provenance(d)}")
+        lines.append(f"{d.rank}. [{category(d.category)}] {kind(d.kind)} {_where(d)} — {_provenance(d)}")
         if d.kind == "value":
             lines += [f"   {_value_line(v)}" for v in d.values]
             continue
@@ -102,22 +119,22 @@ def render_text(c: Comparison) -> str:
         elif d.kind == "deleted":
             lines += [f"   [-{t}-]" for t in d.standard_text.splitlines()]
     if c.values:
-        lines += ["", LABELS["values"]] + [f"  {_value_line(v)}" for v in c.values]
+        lines += ["", t("values")] + [f"  {_value_line(v)}" for v in c.values]
     if c.comments:
-        lines += ["", LABELS["comments"]]
+        lines += ["", t("comments")]
         for r in c.comments:
-            where = " ".join(x for x in (r.number, r.title) if x)
-            lines.append(f"  {r.author}（{where or '—'}）：{r.text}")
+            where = " ".join(x for x in (r.number, r.title) if x) or "—"
+            lines.append("  " + t("comment-line", author=r.author, where=where, comment=r.text))
             if r.anchored:
-                lines.append(f"    {LABELS['anchored']}：{r.anchored}")
+                lines.append("    " + t("anchored-line", text=r.anchored))
     if c.formatting:
-        lines += ["", LABELS["formatting"]]
-        lines += [f"  {f.number or f.unit} {f.text}：{'、'.join(f.what)}" for f in c.formatting]
+        lines += ["", t("formatting")]
+        lines += [f"  {f.number or f.unit} {f.text}: {formatting_words(f)}" for f in c.formatting]
     if c.renumbered:
-        lines += ["", LABELS["renumbered"]]
+        lines += ["", t("renumbered")]
         lines += [f"  {r.id}: {r.old_number} → {r.new_number}" for r in c.renumbered]
     if c.notes:
-        lines += ["", LABELS["notes"]] + [f"  {n}" for n in notes(c)]
+        lines += ["", t("notes")] + [f"  {n}" for n in notes(c)]
     return "\n".join(lines) + "\n"
 
 
@@ -152,58 +169,63 @@ def render_json(c: Comparison) -> str:
 
 def render_html(c: Comparison) -> str:
     e = escape
-    out = ['<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n',
-           f"<title>{LABELS['title']}：{e(c.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
-           f"<h1>{LABELS['title']}：{e(c.title)}</h1>\n",
-           f'<p class="muted">{LABELS["standard"]}：{e(c.standard_label)}<br>{LABELS["theirs"]}：{e(c.their_label)}'
-           f'<br>{LABELS["policy"]}：{LABELS["policies"][c.policy]}</p>\n', _summary(c)]
+    lang = "zh-CN" if language() == "zh" else "en"
+    out = [f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n',
+           f"<title>{e(t('heading', title=c.title))}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
+           f"<h1>{e(t('heading', title=c.title))}</h1>\n",
+           f'<p class="muted">{e(t("standard", label=c.standard_label))}<br>{e(t("theirs", label=c.their_label))}'
+           f'<br>{e(t("policy", policy=t(f"policy-{c.policy}")))}</p>\n', _summary(c)]
     if c.deviations:
-        out.append(f"<h2>{LABELS['deviations']}</h2>\n")
+        out.append(f"<h2>{t('deviations')}</h2>\n")
         out += [_deviation(d, c) for d in c.deviations]
     if c.values:
         rows = "".join(f"<tr><td>{e(v.name)}</td><td><del>{e(v.old)}</del></td><td><ins>{e(v.new)}</ins></td></tr>"
                        for v in c.values)
-        out.append(f"<h2>{LABELS['values']}</h2>\n<table><tr><th>变量</th><th>标准</th><th>对方</th></tr>{rows}</table>\n")
+        out.append(_table(t("values"), (t("variable"), t("standard-column"), t("their-column")), rows))
     if c.comments:
         rows = "".join(f"<tr><td>{e(r.author)}</td><td>{e(' '.join(x for x in (r.number, r.title) if x))}</td>"
                        f"<td>{e(r.text)}</td><td>{e(r.anchored)}</td></tr>" for r in c.comments)
-        out.append(f"<h2>{LABELS['comments']}</h2>\n<table><tr><th>批注人</th><th>位置</th><th>批注</th>"
-                   f"<th>{LABELS['anchored']}</th></tr>{rows}</table>\n")
+        out.append(_table(t("comments"), (t("author"), t("where"), t("comment"), t("anchored")), rows))
     if c.formatting:
-        rows = "".join(f"<tr><td>{e(f.number or f.unit)}</td><td>{e(f.text)}</td><td>{e('、'.join(f.what))}</td></tr>"
+        rows = "".join(f"<tr><td>{e(f.number or f.unit)}</td><td>{e(f.text)}</td><td>{e(formatting_words(f))}</td></tr>"
                        for f in c.formatting)
-        out.append(f"<h2>{LABELS['formatting']}</h2>\n<table><tr><th>位置</th><th>段落</th><th>变化</th></tr>{rows}</table>\n")
+        out.append(_table(t("formatting"), (t("where"), t("paragraph"), t("change")), rows))
     if c.renumbered:
         rows = "".join(f"<tr><td>{e(r.id)}</td><td>{e(r.old_number)} → {e(r.new_number)}</td></tr>" for r in c.renumbered)
-        out.append(f"<h2>{LABELS['renumbered']}</h2>\n<table>{rows}</table>\n")
+        out.append(_table(t("renumbered"), (t("unit-id"), t("numbers")), rows))
     if c.notes:
-        out.append(f"<h2>{LABELS['notes']}</h2>\n<ul>" + "".join(f"<li>{e(n)}</li>" for n in notes(c)) + "</ul>\n")
+        out.append(f"<h2>{t('notes')}</h2>\n<ul>" + "".join(f"<li>{e(n)}</li>" for n in notes(c)) + "</ul>\n")
     out.append("</body>\n</html>\n")
     return "".join(out)
+
+
+def _table(heading: str, columns: tuple[str, ...], rows: str) -> str:
+    head = "".join(f"<th>{escape(col)}</th>" for col in columns)
+    return f"<h2>{escape(heading)}</h2>\n<table><tr>{head}</tr>{rows}</table>\n"
 
 
 def _summary(c: Comparison) -> str:
     counts: dict[str, int] = {}
     for d in c.deviations:
         counts[d.category] = counts.get(d.category, 0) + 1
-    rows = "".join(f"<tr><th>{e}</th><td class=\"n\">{n}</td></tr>" for e, n in (
-        *((CATEGORY_NAMES[k], counts[k]) for k in CATEGORY_NAMES if k in counts),
-        (LABELS["values"], len(c.values)), (LABELS["comments"], len(c.comments)),
-        (LABELS["formatting"], len(c.formatting)), (LABELS["renumbered"], len(c.renumbered))))
-    verdict = LABELS["none"] if c.same else LABELS["some"].format(n=len(c.deviations))
-    return f"<h2>{LABELS['summary']}</h2>\n<p><strong>{verdict}</strong></p>\n<table class=\"summary\">{rows}</table>\n"
+    rows = "".join(f"<tr><th>{escape(name)}</th><td class=\"n\">{n}</td></tr>" for name, n in (
+        *((category(k), counts[k]) for k, _ in CATEGORIES if k in counts),
+        (t("values"), len(c.values)), (t("comments"), len(c.comments)),
+        (t("formatting"), len(c.formatting)), (t("renumbered"), len(c.renumbered))))
+    verdict = t("none") if c.same else t("some", count=len(c.deviations))
+    return f"<h2>{t('summary')}</h2>\n<p><strong>{verdict}</strong></p>\n<table class=\"summary\">{rows}</table>\n"
 
 
 def _deviation(d: Deviation, c: Comparison) -> str:
     e = escape
     high = " high" if d.category in _HIGH else ""
     head = (f'<div class="dev cat-{d.category}" id="deviation-{d.rank}"><h3>{d.rank}. '
-            f'<span class="tag{high}">{CATEGORY_NAMES[d.category]}</span>{KIND_NAMES[d.kind]} {e(_where(d))}</h3>')
+            f'<span class="tag{high}">{e(category(d.category))}</span>{e(kind(d.kind))} {e(_where(d))}</h3>')
     provenance = (f'<div class="muted">{e(_provenance(d))}</div>' if d.tracked_by
-                  else f'<div class="silent">{LABELS["silent"]}</div>')
+                  else f'<div class="silent">{e(t("silent"))}</div>')
     body = []
     if d.moved and d.standard_number and d.standard_number != d.number:
-        body.append(f"<div>{e(LABELS['moved'].format(old=d.standard_number, new=d.number))}</div>")
+        body.append(f"<div>{e(t('moved', old=d.standard_number, new=d.number))}</div>")
     if d.values:
         body.append("<div>" + "<br>".join(f"<code>{e(v.name)}</code>：<del>{e(v.old)}</del> → <ins>{e(v.new)}</ins>"
                                           for v in d.values) + "</div>")
@@ -211,12 +233,12 @@ def _deviation(d: Deviation, c: Comparison) -> str:
         blocks = [b for b in c.changes.blocks if b.change == d.change and b.status != "equal"]
         marked = e(d.their_text) if d.kind == "moved" else "<br>".join(_segments(b.segments) for b in blocks) \
             or e(d.their_text)
-        body.append(f'<div class="texts"><div><strong>{LABELS["standard_text"]}</strong><br>'
-                    f'{e(d.standard_text) or "—"}</div><div><strong>{LABELS["their_text"]}</strong><br>{marked}</div></div>')
+        body.append(f'<div class="texts"><div><strong>{e(t("standard-text"))}</strong><br>'
+                    f'{e(d.standard_text) or "—"}</div><div><strong>{e(t("their-text"))}</strong><br>{marked}</div></div>')
     return head + provenance + "".join(body) + "</div>\n"
 
 
-__all__ = ["FORMATS", "LABELS", "deliver", "notes", "render", "render_html", "render_json", "render_text"]
+__all__ = ["FORMATS", "deliver", "notes", "render", "render_html", "render_json", "render_text"]
 
 
 def deliver(comparison: Comparison, fmt: str, output: Path | None, *, author: str = "contractgen",

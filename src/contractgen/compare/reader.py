@@ -53,16 +53,17 @@ _COMMENTS_REL = f"{_R}/comments"
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
                               remove_comments=True, remove_pis=True)
 
-# Direct run formatting a reader would see, by element name → how the report names it.
+# Direct run formatting a reader would see: element name → the key the report names it by
+# (``compare.format.<key>`` in the catalogs).
 RUN_FORMATTING: dict[str, str] = {
-    "b": "加粗", "bCs": "加粗", "i": "倾斜", "iCs": "倾斜", "u": "下划线", "strike": "删除线",
-    "dstrike": "双删除线", "color": "字体颜色", "highlight": "突出显示", "shd": "底纹", "sz": "字号",
-    "szCs": "字号", "rFonts": "字体", "caps": "全部大写", "smallCaps": "小型大写", "vertAlign": "上下标",
-    "vanish": "隐藏文字", "em": "着重号", "spacing": "字符间距", "w": "字符缩放", "position": "字符位置",
+    "b": "bold", "bCs": "bold", "i": "italic", "iCs": "italic", "u": "underline", "strike": "strike",
+    "dstrike": "double-strike", "color": "color", "highlight": "highlight", "shd": "shading", "sz": "size",
+    "szCs": "size", "rFonts": "font", "caps": "caps", "smallCaps": "small-caps", "vertAlign": "vertical-align",
+    "vanish": "hidden", "em": "emphasis", "spacing": "char-spacing", "w": "char-scale", "position": "char-position",
 }
 PARAGRAPH_FORMATTING: dict[str, str] = {
-    "jc": "对齐方式", "ind": "缩进", "spacing": "段落间距", "shd": "段落底纹", "pBdr": "段落边框",
-    "keepNext": "与下段同页", "pageBreakBefore": "段前分页", "numPr": "自动编号",
+    "jc": "align", "ind": "indent", "spacing": "para-spacing", "shd": "para-shading", "pBdr": "para-border",
+    "keepNext": "keep-next", "pageBreakBefore": "page-break-before", "numPr": "auto-numbering",
 }
 
 
@@ -89,7 +90,7 @@ class Span:
     author: str = ""
     """The tracked change's author."""
     formatting: tuple[str, ...] = ()
-    """Direct formatting on it (``RUN_FORMATTING`` names), sorted."""
+    """Direct formatting on it (``RUN_FORMATTING`` keys), sorted."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +105,7 @@ class TheirParagraph:
     """Our paragraph bookmarks (``_cgp_…``) covering it, in order."""
     in_table: bool
     formatting: tuple[str, ...] = ()
-    """Direct paragraph formatting (``PARAGRAPH_FORMATTING`` names), sorted."""
+    """Direct paragraph formatting (``PARAGRAPH_FORMATTING`` keys), sorted."""
     tracked: tuple[str, ...] = ()
     """Authors of tracked changes in it (insertions, deletions, moves, formatting), sorted."""
 

@@ -23,24 +23,21 @@ from ..model import Contract
 from .align import STYLE_OF_ROLE, Aligned, Placed, standard_doc, their_doc, versions_of
 from .reader import Returned, TheirChanges
 
-CATEGORIES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    # (id, Chinese name, words in the unit's title or text, its article's title, or its id)
-    ("standard-terms", "格式条款", ("格式条款",)),
-    ("liability", "违约责任", ("违约责任", "责任", "赔偿", "免责", "breach", "liability")),
-    ("penalty", "违约金", ("违约金", "罚款", "滞纳金", "罚金", "penalty")),
-    ("dispute", "争议解决", ("争议", "仲裁", "诉讼", "管辖", "法院", "dispute")),
-    ("personal-information", "个人信息", ("个人信息", "隐私", "敏感信息", "数据安全", "privacy", "personal")),
-    ("parties", "当事人", ()),
-    ("signature", "签署栏", ()),
-    ("other", "其他", ()),
+CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    # (id — named by ``compare.category.<id>`` —, words in the unit's title or text, its article's title or id)
+    ("standard-terms", ("格式条款",)),
+    ("liability", ("违约责任", "责任", "赔偿", "免责", "breach", "liability")),
+    ("penalty", ("违约金", "罚款", "滞纳金", "罚金", "penalty")),
+    ("dispute", ("争议", "仲裁", "诉讼", "管辖", "法院", "dispute")),
+    ("personal-information", ("个人信息", "隐私", "敏感信息", "数据安全", "privacy", "personal")),
+    ("parties", ()),
+    ("signature", ()),
+    ("other", ()),
 )
-CATEGORY_NAMES = {key: name for key, name, _ in CATEGORIES}
-_RANK = {key: i for i, (key, _, _) in enumerate(CATEGORIES)}
+_RANK = {key: i for i, (key, _) in enumerate(CATEGORIES)}
 # Penalties are liability too: the more specific word decides.
 _DETECT_ORDER = ("standard-terms", "penalty", "liability", "dispute", "personal-information")
-_WORDS = {key: words for key, _, words in CATEGORIES}
-
-KIND_NAMES = {"changed": "修改", "value": "取值变更", "added": "新增", "deleted": "删除", "moved": "移动"}
+_WORDS = dict(CATEGORIES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +78,10 @@ class Formatting:
     text: str
     """The paragraph's text (its beginning)."""
     what: tuple[str, ...]
-    """What differs, in words (``加粗``, ``样式：Normal``)."""
+    """Direct formatting found (``reader.RUN_FORMATTING``/``PARAGRAPH_FORMATTING`` keys: ``bold``, ``indent``)."""
+    style: str = ""
+    """Their paragraph style, when it is not the standard's."""
+    expected_style: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,15 +232,15 @@ def _formatting(aligned: Aligned, std_all: dict[str, Unit]) -> list[Formatting]:
         # only the text's own formatting tells.
         what = [] if p.paragraph.in_table else list(p.paragraph.formatting)
         what += sorted({f for s in p.paragraph.spans for f in s.formatting} - set(what))
-        expected = STYLE_OF_ROLE.get(p.para.role)
+        expected = STYLE_OF_ROLE.get(p.para.role, "")
         style = p.paragraph.style.casefold()
-        if p.carried and expected and style and style != expected.casefold() \
-                and not (p.para.role == "body" and style == "preamble"):
-            what.append(f"样式：{p.paragraph.style}（标准：{expected}）")
-        if what:
+        other_style = bool(p.carried and expected and style and style != expected.casefold()
+                           and not (p.para.role == "body" and style == "preamble"))
+        if what or other_style:
             std = std_all.get(p.unit)
             out.append(Formatting(p.unit, p.para.number or (std.number if std else ""), p.paragraph.text[:40],
-                                  tuple(what)))
+                                  tuple(what), p.paragraph.style if other_style else "",
+                                  expected if other_style else ""))
     return out
 
 
