@@ -13,7 +13,6 @@ first, English on request.
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import asdict
 from html import escape
 from pathlib import Path
@@ -243,18 +242,7 @@ __all__ = ["FORMATS", "deliver", "notes", "render", "render_html", "render_json"
 
 def deliver(comparison: Comparison, fmt: str, output: Path | None, *, author: str = "contractgen",
             terminal: bool = False) -> str | None:
-    """Write the output to ``output``, or return the text to print (``None`` once written); a DOCX
-    goes to standard output only when that is not a terminal."""
-    if output is not None:
-        try:
-            output.write_bytes(render(comparison, fmt, author=author))
-        except OSError as exc:
-            raise UsageError(msg("compare.cannot-write", path=str(output), reason=exc.strerror or str(exc))) from None
-        return None
-    if fmt == "docx":
-        if terminal:
-            raise UsageError(msg("compare.docx-to-terminal"))
-        sys.stdout.buffer.write(render(comparison, fmt, author=author))
-        sys.stdout.buffer.flush()
-        return None
-    return render(comparison, fmt, author=author).decode("utf-8")
+    """Write the output to ``output``, or return the text to print (``None`` once written)."""
+    from ..redline import deliver_bytes
+
+    return deliver_bytes(lambda: render(comparison, fmt, author=author), fmt, output, terminal=terminal)

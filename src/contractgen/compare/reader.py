@@ -359,12 +359,7 @@ class _Walker:
         ppr = p.find(_w("pPr"))
         style, formatting, removed, tracked = "", [], False, set()
         if ppr is not None:
-            ps = ppr.find(_w("pStyle"))
-            if ps is not None:
-                sid = ps.get(_w("val"), "")
-                style = self.styles.get(sid, sid)
-            formatting = sorted({PARAGRAPH_FORMATTING[c.tag.split("}")[1]] for c in ppr
-                                 if c.tag.startswith(f"{{{W}}}") and c.tag.split("}")[1] in PARAGRAPH_FORMATTING})
+            style, formatting = self.looks(ppr, "pStyle", PARAGRAPH_FORMATTING)
             mark = ppr.find(_w("rPr"))
             if mark is not None:
                 for tag, kind in _CHANGE_TAGS.items():
@@ -428,16 +423,18 @@ class _Walker:
             if cid in self.open_comments:
                 self.anchored[cid] = "".join(self.open_comments.pop(cid))
 
+    def looks(self, props: etree._Element, style_tag: str, known: dict[str, str]) -> tuple[str, list[str]]:
+        """The style's name and the direct formatting (``known`` keys) of paragraph or run properties."""
+        ref = props.find(_w(style_tag))
+        sid = ref.get(_w("val"), "") if ref is not None else ""
+        names = {c.tag.split("}")[1] for c in props if isinstance(c.tag, str) and c.tag.startswith(f"{{{W}}}")}
+        return self.styles.get(sid, sid), sorted({known[n] for n in names if n in known})
+
     def run(self, r: etree._Element, change: Change, author: str) -> None:
         rpr = r.find(_w("rPr"))
         style, formatting = "", []
         if rpr is not None:
-            rs = rpr.find(_w("rStyle"))
-            if rs is not None:
-                sid = rs.get(_w("val"), "")
-                style = self.styles.get(sid, sid)
-            formatting = sorted({RUN_FORMATTING[c.tag.split("}")[1]] for c in rpr
-                                 if c.tag.startswith(f"{{{W}}}") and c.tag.split("}")[1] in RUN_FORMATTING})
+            style, formatting = self.looks(rpr, "rStyle", RUN_FORMATTING)
             if rpr.find(_w("rPrChange")) is not None and self.current is not None and self.policy == "show":
                 self.current.tracked.add(rpr.find(_w("rPrChange")).get(_w("author"), ""))
         parts = []

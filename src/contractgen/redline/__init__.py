@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from ..diff import ChangeSet
@@ -43,18 +44,25 @@ def deliver(changes: ChangeSet, fmt: str, output: Path | None, *, author: str = 
     Text for a terminal keeps its colours; a DOCX goes to standard output only when that is not a
     terminal (``> file.docx``), else it needs ``-o``.
     """
+    if output is None and fmt == "text":
+        return render_terminal(changes) if terminal else render(changes, fmt).decode("utf-8")
+    return deliver_bytes(lambda: render(changes, fmt, author=author), fmt, output, terminal=terminal)
+
+
+def deliver_bytes(make: Callable[[], bytes], fmt: str, output: Path | None, *, terminal: bool = False) -> str | None:
+    """One rendered output (``make()``) written to ``output``, or returned as text to print; a DOCX
+    goes to standard output only when that is not a terminal. ``contractgen compare`` delivers its
+    reports the same way."""
     if output is not None:
         try:
-            output.write_bytes(render(changes, fmt, author=author))
+            output.write_bytes(make())
         except OSError as exc:
             raise UsageError(msg("diff.cannot-write", path=str(output), reason=str(exc.strerror or exc))) from None
         return None
-    if fmt == "text":
-        return render_terminal(changes) if terminal else render(changes, fmt).decode("utf-8")
     if fmt == "docx":
         if terminal:
             raise UsageError(msg("diff.docx-to-terminal"))
-        sys.stdout.buffer.write(render(changes, fmt, author=author))
+        sys.stdout.buffer.write(make())
         sys.stdout.buffer.flush()
         return None
-    return render(changes, fmt, author=author).decode("utf-8")
+    return make().decode("utf-8")
