@@ -412,3 +412,11 @@ def test_every_edit_and_nothing_else_is_reported(chosen: set[tuple[str, str]]) -
     c = compare(edited(*(reword(number) for number, _ in sorted(chosen))))
     assert sorted((d.kind, d.id) for d in c.deviations) == sorted(("changed", ident) for _, ident in chosen)
     assert all(d.edits == (type(d.edits[0])("", "，但双方另有书面约定的除外"),) for d in c.deviations)
+
+
+def test_bundled_annexes_compare_with_their_forms_passed_over() -> None:
+    bundled = render_docx(CONTRACT, RenderOptions(bundle=True))
+    assert deviations(compare(bundled)) == [] and deviations(compare(pasted(bundled))) == []
+    c = compare(edited(retext("本政策自本合同生效之日起生效", "生效。", "生效，并可由乙方单方修改。"), data=bundled))
+    assert deviations(c) == [("changed", "privacy-policy", "附件二", (("", "，并可由乙方单方修改"),), (), ())]
+    assert c.deviations[0].category == "personal-information"

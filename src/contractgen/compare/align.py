@@ -34,7 +34,7 @@ from decimal import Decimal, InvalidOperation
 from difflib import SequenceMatcher
 
 from .. import formats
-from ..diff import Doc, Para, Piece, Unit, _align_paras, contract_doc
+from ..diff import Doc, Para, Piece, Unit, _align_paras, _annex_unit, contract_doc
 from ..model import Contract
 from ..render import docx_origin as origin
 from ..render._common import signature_rows
@@ -43,11 +43,12 @@ from .reader import Returned, TheirParagraph
 CLOSING = "（以下无正文）"
 _CN = "零〇一二两三四五六七八九十百千"
 _ARTICLE = re.compile(rf"^(第[{_CN}]+条)[\s　]*(.*)$", re.S)
-_ANNEX = re.compile(rf"^(附件[{_CN}]+)[：:]\s*(.*)$", re.S)
+ANNEX = re.compile(rf"^(附件[{_CN}]+)[：:]\s*(.*)$", re.S)
 _CLAUSE = {"decimal": re.compile(r"^(\d+\.\d+)[\s　]*(.*)$", re.S),
            "chinese": re.compile(rf"^(（[{_CN}]+）)[\s　]*(.*)$", re.S)}
 _ITEM = {"decimal": re.compile(r"^(（\d+）)[\s　]?(.*)$", re.S),
          "chinese": re.compile(r"^(\d+\.)[\s　]?(.*)$", re.S)}
+_SECTION = re.compile(rf"^[{_CN}]+、")
 _META = re.compile(r"(合同编号|签订地点|签订日期)[：:]")
 META_VARS = {"合同编号": "contract_no", "签订地点": "sign_place", "签订日期": "sign_date"}
 _PARTY = re.compile(r"^(甲方|乙方)")
@@ -65,7 +66,11 @@ def standard_doc(contract: Contract, label: str, *, annexes: bool = False) -> Do
     """The standard as the diff's document: printed units without their unprinted facts, the
     signature block after the articles, the annexes only when their file has them too."""
     doc = contract_doc(contract, label)
-    units = [replace(u, meta=(), children=tuple(replace(c, meta=()) for c in u.children))
+    # An annex's form is printed as tables of fixed labels and boxes, not as the diff's paragraphs
+    # about it: the annex is compared without it (their form tables are passed over, ``run``).
+    forms = {a.id: _annex_unit(replace(a, form=None), doc.numbering) for a in contract.annexes}
+    units = [replace(forms.get(u.key, u) if u.type == "annex" else u, meta=(),
+                     children=tuple(replace(c, meta=()) for c in u.children))
              for u in doc.units if annexes or u.type != "annex"]
     signature = _signature_unit(contract)
     if signature is not None:
@@ -170,6 +175,8 @@ class _Aligner:
             if not text:
                 continue
             carried = self.carried_unit(p)
+            if carried is None and p.in_table and self.current is not None and self.current.type == "annex":
+                continue  # a cell of the annex's form
             if carried is not None:
                 key, index = carried
                 self.carried += 1
@@ -239,11 +246,16 @@ class _Aligner:
 
     def place_aligned(self, p: TheirParagraph, text: str, closed: bool) -> bool:
         """Place a paragraph without a carried id; whether the signature block goes on."""
-        annex = _ANNEX.match(text)
-        if annex and len(text) <= 40 and closed:
+        annex = ANNEX.match(text)
+        in_annexes = self.current is not None and self.current.type == "annex"
+        if annex and len(text) <= 40 and (closed or in_annexes):
             key = self.match_unit("annex", annex.group(2).strip())
             unit = self.building(key, "annex", child=False)
             self.add(p, unit, self.parse(p, unit, "annex"), carried=False)
+            return False
+        if in_annexes:
+            assert self.current is not None
+            self.add(p, self.current, self.parse(p, self.current, self.role_for(self.current, text)), carried=False)
             return False
         if closed:
             unit = self.building("@signature", "signature", child=False)
@@ -303,6 +315,8 @@ class _Aligner:
     def role_for(self, unit: _Building, text: str) -> str:
         if _ITEM[self.scheme].match(text):
             return "item"
+        if unit.type == "annex" and _SECTION.match(text) and len(text) <= 40:
+            return "section"
         return {"clause": "clause", "article": "body", "parties": "party_detail", "annex": "body",
                 "signature": "signature", "title": "title", "meta": "meta"}.get(unit.type, "body")
 
@@ -342,7 +356,7 @@ class _Aligner:
             number, title = (m.group(1), m.group(2).strip()) if m else ("", text)
             return Para("heading", (Piece(title),), number, "article")
         if role == "annex":
-            m = _ANNEX.match(text)
+            m = ANNEX.match(text)
             number, title = (m.group(1), m.group(2).strip()) if m else ("", text)
             return Para("annex", (Piece(title),), number, "annex")
         if role == "clause" and unit.type == "clause" and not unit.paras:

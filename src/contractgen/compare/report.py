@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from ..diff import ChangeSet, Doc, Edit, Renumbered, Unit, ValueChange, diff_docs
 from ..i18n import Message, msg
 from ..model import Contract
-from .align import STYLE_OF_ROLE, Aligned, Placed, standard_doc, their_doc, versions_of
+from .align import ANNEX, CLOSING, STYLE_OF_ROLE, Aligned, Placed, standard_doc, their_doc, versions_of
 from .reader import Returned, TheirChanges
 
 CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -134,8 +134,7 @@ class Comparison:
 def compare_returned(contract: Contract, returned: Returned, *, standard_label: str, their_label: str,
                      policy: TheirChanges = "show") -> Comparison:
     """Compare their file (read by ``reader``) with the standard contract."""
-    has_annexes = any(o.unit == "annex" for o in returned.paragraph_origins.values()) or any(
-        p.style == "Annex Heading" for p in returned.paragraphs)
+    has_annexes = _has_annexes(returned)
     standard = standard_doc(contract, standard_label, annexes=has_annexes)
     aligned = their_doc(returned, standard, their_label, versions_of(contract))
     changes = diff_docs(standard, aligned.doc)
@@ -166,6 +165,16 @@ def compare_returned(contract: Contract, returned: Returned, *, standard_label: 
                       changes.renumbered, tuple(_formatting(aligned, std_all)),
                       tuple(_remarks(returned, aligned, std_all)), notes, changes, aligned.carried,
                       sum(1 for p in returned.paragraphs if p.text.strip()), standard, aligned.doc)
+
+
+def _has_annexes(returned: Returned) -> bool:
+    """Their file holds annexes (the contract was built with ``--bundle``): an annex heading after
+    the end of the contract's text, by its carried id, its style or its words."""
+    if any(o.unit == "annex" for o in returned.paragraph_origins.values()):
+        return True
+    texts = [p.text.strip() for p in returned.paragraphs]
+    after = texts[texts.index(CLOSING) + 1:] if CLOSING in texts else []
+    return any(p.style == "Annex Heading" for p in returned.paragraphs) or any(ANNEX.match(t) for t in after)
 
 
 def aligned_unit(aligned: Aligned, key: str) -> Unit | None:
@@ -208,12 +217,13 @@ def _category(unit_type: str, unit: Unit | None, article: Unit | None, attrs: di
         return "signature"
     if attrs.get("standard_term") in ("true", "yes", "1"):
         return "standard-terms"
-    haystack = " ".join(x for x in (
-        unit.key if unit else "", unit.title if unit else "", unit.text if unit else "",
-        article.key if article else "", article.title if article else "") if x)
-    for key in _DETECT_ORDER:
-        if any(word in haystack for word in _WORDS[key]):
-            return key
+    # What the unit is called decides first (a privacy policy mentions 责任 too); then its text.
+    names = " ".join(x for x in (unit.key if unit else "", unit.title if unit else "",
+                                 article.key if article else "", article.title if article else "") if x)
+    for haystack in (names, unit.text if unit else ""):
+        for key in _DETECT_ORDER:
+            if any(word in haystack for word in _WORDS[key]):
+                return key
     return "other"
 
 
