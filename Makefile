@@ -10,7 +10,7 @@ INDUSTRIES := education hotel telecom software car-rental catering fitness
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[test,typst]'
 	@rm -f $(VENV)/.installed-*; touch $@
 
 system-runtime:

@@ -348,9 +348,10 @@ def test_fetcher_serves_only_the_package_assets(tmp_path: Path) -> None:
 
 @pytest.fixture
 def fetch_spy(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every URL WeasyPrint asks the renderer's fetcher for."""
+    """Every URL WeasyPrint asks the renderer's fetcher for, once its engine has loaded the fonts."""
     from contractgen.render.pdf import AssetsOnlyFetcher
 
+    render(sample_contract(), "pdf")  # the compact fonts are fetched on the process's first PDF, whichever test that is
     calls: list[str] = []
     real_fetch = AssetsOnlyFetcher.fetch
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import itertools
@@ -27,7 +28,7 @@ from typing import TYPE_CHECKING
 from .errors import UsageError
 from .i18n import msg
 from .model import Contract
-from .render import FORMATS, RenderOptions, extension, render
+from .render import DEFAULT_PDF_ENGINE, FORMATS, RenderOptions, extension, render
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -58,16 +59,18 @@ def parse_formats(text: str) -> tuple[str, ...]:
 
 
 def render_outputs(contract: Contract, formats: Sequence[str], *, bundle: bool = False,
-                   reference_docx: Path | None = None, contract_file: bool = True) -> list[Output]:
-    """Every file of a build: the contract and each annex in each format."""
+                   reference_docx: Path | None = None, contract_file: bool = True,
+                   pdf_engine: str = DEFAULT_PDF_ENGINE, pdf_standard: str | None = None) -> list[Output]:
+    """Every file of a build: the contract and each annex in each format (PDFs by ``pdf_engine``)."""
     outputs = []
+    base = RenderOptions(reference_docx=reference_docx, pdf_engine=pdf_engine, pdf_standard=pdf_standard)
     for fmt in formats:
         ext = extension(fmt)
         if contract_file:
-            options = RenderOptions(bundle=bundle, reference_docx=reference_docx)
+            options = dataclasses.replace(base, bundle=bundle)
             outputs.append(Output(f"contract.{ext}", "contract", fmt, render(contract, fmt, options)))
         for annex in contract.annexes:
-            options = RenderOptions(part=annex.id, reference_docx=reference_docx)
+            options = dataclasses.replace(base, part=annex.id)
             outputs.append(Output(f"annexes/{annex.id}.{ext}", "annex", fmt, render(contract, fmt, options), annex.id))
     return outputs
 
@@ -101,7 +104,8 @@ def default_jobs() -> int:
 
 
 def render_many(contracts: Sequence[Contract], formats: Sequence[str], *, jobs: int, bundle: bool = False,
-                reference_docx: Path | None = None) -> Iterator[list[Output]]:
+                reference_docx: Path | None = None, pdf_engine: str = DEFAULT_PDF_ENGINE,
+                pdf_standard: str | None = None) -> Iterator[list[Output]]:
     """Each contract's files (what ``render_outputs`` gives), in input order, rendered on ``jobs`` processes.
 
     With one job or one contract everything is rendered here. Otherwise worker processes render
@@ -114,7 +118,7 @@ def render_many(contracts: Sequence[Contract], formats: Sequence[str], *, jobs: 
     if jobs < 1:
         raise UsageError(msg("build.jobs-too-few", option="jobs", jobs=jobs))
     render_one = functools.partial(render_outputs, formats=tuple(formats), bundle=bundle,
-                                   reference_docx=reference_docx)
+                                   reference_docx=reference_docx, pdf_engine=pdf_engine, pdf_standard=pdf_standard)
     if jobs == 1 or len(contracts) <= 1:
         return (render_one(contract) for contract in contracts)
     return _render_in_pool(render_one, contracts, min(jobs, len(contracts)))

@@ -73,6 +73,26 @@ def library_option(func: Callable) -> Callable:
                         help="A library layer on top of the shipped one (repeatable; later layers win).")(func)
 
 
+def pdf_options(func: Callable) -> Callable:
+    """``--pdf-engine`` and ``--pdf-standard``, for every command that writes PDFs."""
+    func = click.option("--pdf-standard", metavar="a-2b|a-3b",
+                        help="Write PDF/A for archiving (电子档案): a-2b or a-3b.")(func)
+    return click.option("--pdf-engine", metavar="weasyprint|typst",
+                        help="Which engine makes the PDFs (default weasyprint; typst is faster, "
+                             "pip install 'contractgen[typst]').")(func)
+
+
+def _pdf_choice(formats: Sequence[str], engine: str | None, standard: str | None) -> dict[str, Any]:
+    """The PDF engine and standard as render options, checked (and the engine loaded) before any work."""
+    from .render import DEFAULT_PDF_ENGINE, check_pdf_options, renderer
+
+    engine = engine or DEFAULT_PDF_ENGINE
+    check_pdf_options(engine, standard)
+    if "pdf" in formats:
+        renderer("pdf", engine)  # a missing engine says how to install it now, not after composing
+    return {"pdf_engine": engine, "pdf_standard": standard}
+
+
 def _library(layers: tuple[Path, ...]):
     from .library import load_library
 
@@ -268,9 +288,11 @@ def compose_cmd(spec_path: Path, draft: bool, layers: tuple[Path, ...]) -> None:
 @click.option("--force", is_flag=True, help="Replace an existing, non-empty output folder.")
 @click.option("-j", "--jobs", type=int, show_default="one per CPU, at most one per spec",
               help="Processes rendering contracts at once (several specs).")
+@pdf_options
 @library_option
 def build(spec_paths: tuple[Path, ...], out_dir: Path, fmt: str, draft: bool, bundle: bool,
-          reference_docx: Path | None, force: bool, jobs: int | None, layers: tuple[Path, ...]) -> None:
+          reference_docx: Path | None, force: bool, jobs: int | None, pdf_engine: str | None,
+          pdf_standard: str | None, layers: tuple[Path, ...]) -> None:
     """Build contracts and their annexes into a folder, with manifest.json.
 
     With several specs, each contract goes into a subfolder named after its spec file
@@ -279,6 +301,7 @@ def build(spec_paths: tuple[Path, ...], out_dir: Path, fmt: str, draft: bool, bu
     from .build import batch_folders, check_output_folder, default_jobs, parse_formats
 
     formats = parse_formats(fmt)
+    pdf = _pdf_choice(formats, pdf_engine, pdf_standard)
     if jobs is not None and jobs < 1:
         raise UsageError(msg("build.jobs-too-few", option="--jobs", jobs=jobs))
     subfolders = batch_folders(spec_paths, out_dir)
@@ -286,18 +309,18 @@ def build(spec_paths: tuple[Path, ...], out_dir: Path, fmt: str, draft: bool, bu
     check_output_folder(out_dir, force=force, keep=keep)  # before the work, not after it
     built = _compose_all(spec_paths, layers, draft)
     if len(built) == 1:
-        _build_one(*built[0], out_dir, formats, bundle, reference_docx, force, keep)
+        _build_one(*built[0], out_dir, formats, bundle, reference_docx, force, keep, pdf)
     else:
         jobs = jobs if jobs is not None else min(len(built), default_jobs())
-        _build_many(built, subfolders, out_dir, formats, jobs, bundle, reference_docx, force, keep)
+        _build_many(built, subfolders, out_dir, formats, jobs, bundle, reference_docx, force, keep, pdf)
 
 
 def _build_one(spec: Spec, contract: Contract, out_dir: Path, formats: Sequence[str], bundle: bool,
-               reference_docx: Path | None, force: bool, keep: Sequence[Path]) -> None:
+               reference_docx: Path | None, force: bool, keep: Sequence[Path], pdf: dict[str, Any]) -> None:
     """One spec: its contract's files straight into ``out_dir``."""
     from .build import manifest, render_outputs, write_outputs
 
-    outputs = render_outputs(contract, formats, bundle=bundle, reference_docx=reference_docx)
+    outputs = render_outputs(contract, formats, bundle=bundle, reference_docx=reference_docx, **pdf)
     write_outputs(out_dir, outputs, manifest(contract, outputs, spec_name=Path(spec.path).name,
                                              spec_sha256=spec.sha256), force=force, keep=keep)
     click.echo(text("cli.built-draft" if contract.draft else "cli.built", folder=str(out_dir), files=len(outputs),
@@ -306,12 +329,12 @@ def _build_one(spec: Spec, contract: Contract, out_dir: Path, formats: Sequence[
 
 def _build_many(built: Sequence[tuple[Spec, Contract]], subfolders: Sequence[str], out_dir: Path,
                 formats: Sequence[str], jobs: int, bundle: bool, reference_docx: Path | None, force: bool,
-                keep: Sequence[Path]) -> None:
+                keep: Sequence[Path], pdf: dict[str, Any]) -> None:
     """Several specs: rendered on ``jobs`` processes, each contract written into its subfolder as it arrives."""
     from .build import manifest, render_many, write_builds
 
     rendered = render_many([contract for _, contract in built], formats, jobs=jobs, bundle=bundle,
-                           reference_docx=reference_docx)
+                           reference_docx=reference_docx, **pdf)
     with contextlib.closing(rendered):  # a failed write stops the workers too
         builds = ((subfolder, outputs, manifest(contract, outputs, spec_name=Path(spec.path).name,
                                                 spec_sha256=spec.sha256))

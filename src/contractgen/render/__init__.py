@@ -1,8 +1,10 @@
 """Renderers: each turns one composed ``Contract`` into bytes of one format, and nothing else.
 
 Renderers read only the model (never the library or the spec) and never write files; ``build``
-writes their output. They are registered in ``RENDERERS``; heavy libraries (python-docx, WeasyPrint)
-are imported only inside the renderer that needs them, so a DOCX-only build never loads WeasyPrint.
+writes their output. They are registered in ``_REGISTRY``; heavy libraries (python-docx, WeasyPrint,
+Typst) are imported only inside the renderer that needs them, so a DOCX-only build never loads WeasyPrint.
+A PDF has two engines behind the one format, as pandoc has several: WeasyPrint prints the HTML
+document, Typst lays out the model itself (``RenderOptions.pdf_engine``, ``PDF_ENGINES``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 from ..errors import UsageError
 from ..i18n import msg
 from ..model import Contract
+from ._common import document_date
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +30,10 @@ class RenderOptions:
     """Append every annex to the contract (each on a new page, headed 附件一 …)."""
     reference_docx: Path | None = None
     """A company's own DOCX template (styles, letterhead) instead of the shipped one."""
+    pdf_engine: str = "weasyprint"
+    """Which engine makes a PDF: one of ``PDF_ENGINES``."""
+    pdf_standard: str | None = None
+    """A PDF/A profile for archiving (``a-2b``, ``a-3b``; see ``PDF_STANDARDS``), or ``None`` for plain PDF."""
 
 
 Renderer = Callable[[Contract, RenderOptions], bytes]
@@ -42,21 +49,64 @@ _REGISTRY: dict[str, tuple[str, str, str]] = {
 
 FORMATS: tuple[str, ...] = tuple(_REGISTRY)
 
+# PDF engine -> (module, function, the extra that installs it); the "pdf" entry above is the default.
+_PDF_ENGINES: dict[str, tuple[str, str, str | None]] = {
+    "weasyprint": ("pdf", "render_pdf", None),
+    "typst": ("typst_pdf", "render_pdf", "typst"),
+}
+
+PDF_ENGINES: tuple[str, ...] = tuple(_PDF_ENGINES)
+DEFAULT_PDF_ENGINE = "weasyprint"
+
+PDF_STANDARDS: dict[str, tuple[str, ...]] = {"a-2b": ("weasyprint", "typst"), "a-3b": ("weasyprint", "typst")}
+"""Each PDF/A profile ``--pdf-standard`` offers, and the engines that write it."""
+
 
 def extension(fmt: str) -> str:
     """The file extension of a format."""
     return _REGISTRY[fmt][2]
 
 
-def renderer(fmt: str) -> Renderer:
-    """The render function of a format; an unknown format names the available ones."""
+def check_pdf_options(engine: str, standard: str | None = None) -> None:
+    """Refuse an unknown PDF engine or PDF/A profile, or one the engine cannot write, naming the choices."""
+    if engine not in _PDF_ENGINES:
+        raise UsageError(msg("render.pdf-engine-unknown", engine=engine, choices=PDF_ENGINES))
+    if standard is not None and standard not in PDF_STANDARDS:
+        raise UsageError(msg("render.pdf-standard-unknown", standard=standard, choices=tuple(PDF_STANDARDS)))
+    if standard is not None and engine not in PDF_STANDARDS[standard]:
+        raise UsageError(msg("render.pdf-standard-unsupported", engine=engine, standard=standard.upper(),
+                             choices=PDF_STANDARDS[standard]))
+
+
+def renderer(fmt: str, pdf_engine: str = DEFAULT_PDF_ENGINE) -> Renderer:
+    """The render function of a format (of a PDF engine for ``pdf``); an unknown one names the available ones.
+
+    An engine whose optional package is missing says how to install it.
+    """
     try:
         module, func, _ = _REGISTRY[fmt]
     except KeyError:
         raise UsageError(msg("build.unknown-format", format=fmt, choices=FORMATS)) from None
-    return getattr(importlib.import_module(f"{__name__}.{module}"), func)
+    extra = None
+    if fmt == "pdf":
+        check_pdf_options(pdf_engine)
+        module, func, extra = _PDF_ENGINES[pdf_engine]
+    try:
+        loaded = importlib.import_module(f"{__name__}.{module}")
+    except ModuleNotFoundError as exc:
+        if extra is None or exc.name != extra:
+            raise
+        raise UsageError(msg("render.pdf-engine-missing", engine=pdf_engine,
+                             command=f"pip install 'contractgen[{extra}]'")) from None
+    return getattr(loaded, func)
 
 
 def render(contract: Contract, fmt: str, options: RenderOptions | None = None) -> bytes:
     """Render the contract (or one annex, see ``RenderOptions.part``) in one format."""
-    return renderer(fmt)(contract, options or RenderOptions())
+    options = options or RenderOptions()
+    if fmt == "pdf":
+        check_pdf_options(options.pdf_engine, options.pdf_standard)
+        if options.pdf_standard is not None and document_date(contract) is None:
+            # An archived file must say when it was made; the clock would make every build differ.
+            raise UsageError(msg("render.pdf-archive-needs-date"))
+    return renderer(fmt, options.pdf_engine)(contract, options)

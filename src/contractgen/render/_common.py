@@ -1,5 +1,5 @@
 """What the document renderers share: choosing the part to render, the signature block's lines, the
-draft's blank labels and the document's fixed date.
+draft's blank labels and notice, the document's title and keywords and its fixed date.
 
 Kept free of any heavy import so the Markdown and JSON renderers stay light.
 """
@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..errors import UsageError
 from ..i18n import msg
 from ..model import Annex, Contract, Paragraph, Party, Run
+
+_ASCII_END = re.compile(r"[0-9A-Za-z.]$")
 
 BLANK_DATE = "　　　　年　　月　　日"
 """What a signature block's date line shows when the contract has no signing date."""
@@ -25,6 +28,11 @@ class SignatureLine:
 
     label: str
     value: str = ""
+
+
+def number_separator(number: str) -> str:
+    """The gap after a clause or item number: a space after ``3.1``/``1.``, none after ``（一）``."""
+    return " " if _ASCII_END.search(number) else ""
 
 
 def find_annex(contract: Contract, part: str) -> Annex:
@@ -100,3 +108,27 @@ def blank_labels(contract: Contract) -> tuple[str, ...]:
     """The labels of the blanks left in a draft, in reading order, each once."""
     labels = (r.raw or r.var or r.text for r in all_runs(contract) if r.kind == "blank")
     return tuple(dict.fromkeys(labels))
+
+
+def document_title(contract: Contract, annex: Annex | None) -> str:
+    """The title in the file's metadata: the contract's, or ``合同标题　附件一：…`` for an annex alone."""
+    return f"{contract.title}　{annex.heading}" if annex is not None else contract.title
+
+
+def document_keywords(contract: Contract) -> tuple[str, ...]:
+    """The keywords in the file's metadata: the industry, 合同, the contract number, 草稿 for a draft."""
+    keywords = [contract.industry_name, "合同"]
+    if contract.contract_no:
+        keywords.append(contract.contract_no)
+    if contract.draft:
+        keywords.append("草稿")
+    return tuple(keywords)
+
+
+def draft_notice(contract: Contract) -> str:
+    """The notice at the top of a draft's first page: not for signing, and which blanks are left."""
+    labels = blank_labels(contract)
+    notice = "草稿：本文本尚未定稿，不得作为正式合同签署。"
+    if labels:
+        notice += f"尚有 {len(labels)} 处待填写：{'、'.join(labels)}。"
+    return notice

@@ -14,6 +14,10 @@ compact files with HarfBuzz (``uharfbuzz``) and keeping them in a per-user cache
 once per machine, not per process (without a writable cache, once per process, in a temporary
 folder: the PDFs are the same either way). Any other failure (no fontconfig, a font not installed,
 no uharfbuzz) leaves the stylesheet's full fonts in use: slower PDFs, never wrong ones.
+
+Typst (the second PDF engine) knows a font only by the family name inside the file, and the compact
+copies still call themselves Noto; ``typst_font_folder`` gives Typst copies renamed to the
+stylesheet's families, so both engines pick the compact face first and the full one after it.
 """
 
 from __future__ import annotations
@@ -187,3 +191,71 @@ def font_face_rules(faces: tuple[CompactFace, ...]) -> str:
         f'@font-face {{ font-family: "{f.family}"; font-weight: {f.weight}; src: url("{f.path.as_uri()}"); }}\n'
         for f in faces
     )
+
+
+TYPST_FORMAT_VERSION = "1"
+"""Part of the Typst font folder's key: change it when the renamed copies are made differently."""
+
+BOX_FACE = FaceSpec("DejaVu Sans", "normal", "DejaVu Sans", "Book")
+"""Where the forms' ☐ comes from (not in the CJK faces): linked into the Typst font folder."""
+
+
+@functools.cache
+def typst_font_folder() -> Path | None:
+    """A folder holding exactly the compact faces, named by their stylesheet families, and DejaVu Sans.
+
+    Typst reads every font of the folders it is given, so the folder holds nothing else; it is made
+    once per set of compact files (its name is their key) and renamed into place whole. ``None``
+    when there are no compact faces or fontTools is missing: Typst then uses the system's fonts.
+    """
+    faces = compact_faces()
+    if not faces:
+        return None
+    box = find_source(BOX_FACE)
+    key = hashlib.sha256("\n".join((TYPST_FORMAT_VERSION, *(f"{f.family}={f.path}" for f in faces),
+                                     str(box[0]) if box else "")).encode()).hexdigest()[:24]
+    for parent in (cache_dir() / "typst-fonts", _scratch_dir()):
+        folder = parent / key
+        if folder.is_dir():
+            return folder
+        try:
+            _make_typst_folder(folder, faces, box[0] if box else None)
+        except ImportError:
+            return None
+        except OSError:
+            continue  # no writable cache: a folder for this process, as for the compact files
+        return folder
+    return None
+
+
+def _make_typst_folder(folder: Path, faces: tuple[CompactFace, ...], box: Path | None) -> None:
+    from fontTools.ttLib import TTFont  # a WeasyPrint dependency; only needed once per machine
+
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        for face in faces:
+            # lazy: only the name table is read and rewritten, the glyphs are copied as they are
+            font = TTFont(face.path, lazy=True)
+            style = "Bold" if face.weight == "bold" else "Regular"
+            postscript = f"{face.family.replace(' ', '')}-{style}"
+            names = {1: face.family, 16: face.family, 4: f"{face.family} {style}", 6: postscript}
+            for record in font["name"].names:
+                record.string = names.get(record.nameID, record.string)
+            font.save(tmp / f"{postscript}.otf")
+            font.close()
+        if box is not None:
+            try:
+                (tmp / box.name).symlink_to(box)
+            except OSError:  # no symbolic links here (some Windows set-ups): a copy does the same
+                shutil.copyfile(box, tmp / box.name)
+        os.chmod(tmp, 0o755)
+        try:
+            tmp.rename(folder)
+        except OSError:
+            if not folder.is_dir():  # another process put the same folder in place first: use it
+                raise
+            shutil.rmtree(tmp, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise

@@ -8,7 +8,6 @@ inline stylesheet and applies the same CSS compiled once. Every value is autoesc
 from __future__ import annotations
 
 import functools
-import re
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,15 @@ from markupsafe import Markup
 from .. import __version__
 from ..model import Annex, Contract
 from . import RenderOptions
-from ._common import blank_labels, document_date, find_annex, signature_rows
+from ._common import (
+    document_date,
+    document_keywords,
+    document_title,
+    draft_notice,
+    find_annex,
+    number_separator,
+    signature_rows,
+)
 
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
 """The template and stylesheet shipped inside the package; the only files the PDF may read."""
@@ -26,14 +33,6 @@ ASSETS_DIR = Path(__file__).resolve().parent / "assets"
 TEMPLATE = "contract.html.j2"
 STYLESHEET = "contract.css"
 WATERMARK = "draft-watermark.svg"
-
-_ASCII_END = re.compile(r"[0-9A-Za-z.]$")
-
-
-def _number_separator(number: str) -> str:
-    """The gap after a clause or item number: a space after ``3.1``/``1.``, none after ``（一）``."""
-    return " " if _ASCII_END.search(number) else ""
-
 
 @functools.cache
 def environment() -> jinja2.Environment:
@@ -45,7 +44,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,
     )
-    env.filters["numsep"] = _number_separator
+    env.filters["numsep"] = number_separator
     return env
 
 
@@ -62,17 +61,11 @@ def stylesheet_text() -> str:
 
 
 def _metadata(contract: Contract, annex: Annex | None) -> dict[str, str | None]:
-    title = f"{contract.title}　{annex.heading}" if annex is not None else contract.title
-    keywords = [contract.industry_name, "合同"]
-    if contract.contract_no:
-        keywords.append(contract.contract_no)
-    if contract.draft:
-        keywords.append("草稿")
     return {
-        "title": title,
+        "title": document_title(contract, annex),
         "subject": contract.industry_name,
         # WeasyPrint splits keywords on commas; keep them free of commas.
-        "keywords": ", ".join(k.replace(",", " ") for k in keywords),
+        "keywords": ", ".join(k.replace(",", " ") for k in document_keywords(contract)),
         "generator": f"contractgen {__version__}",
         "date": document_date(contract),
     }
@@ -91,7 +84,7 @@ def document_html(contract: Contract, options: RenderOptions, *, for_print: bool
         "annex": annex,
         "bundle_annexes": contract.annexes if options.bundle and annex is None else (),
         "signature_rows": signature_rows(contract),
-        "blank_labels": blank_labels(contract) if contract.draft else (),
+        "draft_notice": draft_notice(contract) if contract.draft else "",
         "meta": _metadata(contract, annex),
         # The stylesheet and the watermark are our own shipped files, not user text: they may go
         # in unescaped.

@@ -6,7 +6,9 @@ document: that is what keeps a warm render fast. WeasyPrint may read nothing but
 assets and those font files: the fetcher refuses every other URL and a refusal stops the render.
 Output is deterministic: the dates come from the contract (``_common.document_date``), never the
 clock, and the file carries no ``/ID``: the identifier is optional in PDF 1.7, and pydyf computes it
-by compressing every stream a second time (about 30 ms, 8% of a contract's PDF).
+by compressing every stream a second time (about 30 ms, 8% of a contract's PDF). PDF/A
+(``RenderOptions.pdf_standard``) is WeasyPrint's own ``pdf_variant``: XMP metadata, an sRGB output
+intent and the ``/ID`` the standard requires.
 """
 
 from __future__ import annotations
@@ -111,7 +113,8 @@ def render_pdf(contract: Contract, options: RenderOptions) -> bytes:
     html = HTML(string=document, base_url=eng.base_url, url_fetcher=eng.fetcher)
     try:
         with fewer_collections():
-            pdf = html.write_pdf(stylesheets=[eng.css], font_config=eng.font_config)
+            pdf = html.write_pdf(stylesheets=[eng.css], font_config=eng.font_config,
+                                 pdf_variant=f"pdf/{options.pdf_standard}" if options.pdf_standard else None)
     except FatalURLFetchingError as exc:
         cause = exc.__cause__
         raise FetchRefused(str(cause) if cause is not None else str(exc)) from exc

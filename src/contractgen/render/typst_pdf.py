@@ -1,0 +1,234 @@
+"""The second PDF engine: the contract laid out by Typst, compiled in this process.
+
+Owns the data the Typst template (``assets/contract.typ``) reads, and the process's Typst compilers.
+The template is fixed; the contract reaches it only as JSON in ``sys.inputs`` (written here from the
+model, never from HTML), and the template shows every string as text: a value holding ``#``, ``$``,
+``*``, ``]``, ``\\`` or ``#import`` prints as it is, nothing from a spec is ever evaluated. Typst may
+read only the assets folder (its project root); it has no packages and no network.
+
+A compiler is made on first use and reused for every render (its fonts loaded and the template
+parsed once; Typst caches layout between compilations). Fonts: the compact GB 2312 faces under the
+stylesheet's names (``fonts.typst_font_folder``), so Typst needs no system font scan; a document
+holding a character outside them (a rare 汉字 in a name) is compiled by a second compiler that also
+sees the system's fonts, whose full Noto faces print it. Output is deterministic: the dates come
+from the contract (``_common.document_date``), never the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import typst
+
+from ..model import Annex, Clause, Contract, Paragraph, Run
+from . import RenderOptions
+from ._common import (
+    document_date,
+    document_keywords,
+    document_title,
+    draft_notice,
+    find_annex,
+    number_separator,
+    signature_rows,
+)
+from .fonts import repertoire, typst_font_folder
+from .html import ASSETS_DIR
+
+TEMPLATE = ASSETS_DIR / "contract.typ"
+
+# --- the document as data ----------------------------------------------------------------------
+
+def _strong(run: Run) -> bool:
+    """A run printed in bold: the standard terms (格式条款) a consumer must be shown prominently."""
+    return False
+
+
+def _runs(runs: Iterable[Run], prefix: str = "") -> list[Any]:
+    """Runs as the template's items: strings (merged), ``{"b": …}`` bold, ``{"blank": label}`` a gap."""
+    items: list[Any] = [prefix] if prefix else []
+    for run in runs:
+        if run.kind == "blank":
+            items.append({"blank": run.raw or run.text})
+        elif _strong(run):
+            items.append({"b": run.text})
+        elif items and isinstance(items[-1], str):
+            items[-1] += run.text
+        else:
+            items.append(run.text)
+    return items
+
+
+def _paragraph(p: Paragraph) -> dict[str, Any]:
+    prefix = p.number + number_separator(p.number) if p.number else ""
+    return {"k": "p", "runs": _runs(p.runs, prefix)}
+
+
+def _paragraphs(paragraphs: Iterable[Paragraph]) -> Iterator[dict[str, Any]]:
+    return (_paragraph(p) for p in paragraphs)
+
+
+def _clause(clause: Clause) -> dict[str, Any]:
+    """A clause: ``2.1 评价方式 text…`` on its first line when it starts with running text."""
+    return {"k": "clause", "body": list(_clause_paragraphs(clause))}
+
+
+def _clause_paragraphs(clause: Clause) -> Iterator[dict[str, Any]]:
+    head: list[Any] = [clause.number]
+    if clause.title:
+        head += [number_separator(clause.number), {"b": clause.title}]
+    paragraphs = clause.paragraphs
+    if paragraphs and not paragraphs[0].number:
+        head.append(" " if clause.title else number_separator(clause.number))
+        yield {"k": "p", "runs": _merge(head + _runs(paragraphs[0].runs))}
+        paragraphs = paragraphs[1:]
+    else:
+        yield {"k": "p", "runs": _merge(head)}
+    yield from _paragraphs(paragraphs)
+
+
+def _merge(items: list[Any]) -> list[Any]:
+    merged: list[Any] = []
+    for item in items:
+        if isinstance(item, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += item
+        elif item != "":
+            merged.append(item)
+    return merged
+
+
+def _contract_body(contract: Contract) -> list[dict[str, Any]]:
+    blocks = list(_paragraphs(contract.preamble))
+    for article in contract.articles:
+        blocks.append({"k": "article", "text": f"{article.number} {article.title}"})
+        blocks += _paragraphs(article.paragraphs)
+        blocks += (_clause(clause) for clause in article.clauses)
+    return blocks
+
+
+def _annex(contract: Contract, annex: Annex, standalone: bool) -> dict[str, Any]:
+    of = None
+    if standalone:
+        of = f"《{contract.title}》附件" + (f"　合同编号：{contract.contract_no}" if contract.contract_no else "")
+    body = list(_paragraphs(annex.intro))
+    for section in annex.sections:
+        body.append({"k": "section", "text": section.heading})
+        body += _paragraphs(section.paragraphs)
+    if annex.form is not None:
+        f = annex.form
+        body.append({"k": "form", "fields": list(f.fields), "scale": list(f.scale),
+                     "groups": [{"title": g.title, "items": list(g.items)} for g in f.groups],
+                     "comments": list(f.comments), "signatures": list(f.signatures)})
+    return {"heading": annex.heading, "standalone": standalone, "of": of, "body": body}
+
+
+def _signatures(contract: Contract) -> dict[str, Any]:
+    rows = [[None if cell is None else f"{cell.label}：{cell.value}" for cell in row]
+            for row in signature_rows(contract)]
+    return {"rows": rows, "place": f"签订地点：{contract.sign_place}" if contract.sign_place else None}
+
+
+def _date(contract: Contract) -> dict[str, int] | None:
+    """The metadata date as ``datetime(..)`` arguments: the signing date or ``SOURCE_DATE_EPOCH``."""
+    text = document_date(contract)
+    if text is None:
+        return None
+    if "T" not in text:
+        day = dt.date.fromisoformat(text)
+        stamp = dt.datetime(day.year, day.month, day.day)
+    else:
+        stamp = dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ")
+    return {"year": stamp.year, "month": stamp.month, "day": stamp.day,
+            "hour": stamp.hour, "minute": stamp.minute, "second": stamp.second}
+
+
+def document_data(contract: Contract, options: RenderOptions) -> dict[str, Any]:
+    """What the template lays out: the contract (or one annex, or the contract and its annexes)."""
+    annex = find_annex(contract, options.part) if options.part is not None else None
+    number = f"合同编号：{contract.contract_no}" if contract.contract_no else None
+    data: dict[str, Any] = {
+        "meta": {"title": document_title(contract, annex), "subject": contract.industry_name,
+                 "keywords": list(document_keywords(contract)), "date": _date(contract)},
+        "header": {"title": annex.heading if annex is not None else contract.title, "number": number or ""},
+        "draft": contract.draft,
+        "notice": draft_notice(contract) if contract.draft else None,
+        "contract": None,
+        "annexes": [],
+    }
+    if annex is not None:
+        data["annexes"] = [_annex(contract, annex, standalone=True)]
+        return data
+    data["contract"] = {
+        "title": contract.title, "number": number,
+        "parties": [{"name": _runs([party.name], f"{party.designation}（{party.label}）："),
+                     "details": [_runs([run], f"{label}：") for label, run in party.details]}
+                    for party in contract.parties],
+        "body": _contract_body(contract),
+        "signatures": _signatures(contract),
+    }
+    if options.bundle:
+        data["annexes"] = [_annex(contract, a, standalone=False) for a in contract.annexes]
+    return data
+
+
+# --- compiling -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Engine:
+    """A Typst compiler and the lock that keeps it to one compilation at a time (it is not reentrant)."""
+
+    compiler: typst.Compiler
+    lock: threading.Lock
+
+
+@functools.cache
+def engine(system_fonts: bool) -> Engine:
+    """The process's compiler: the compact faces only, or (``system_fonts``) the system's fonts as well."""
+    folder = typst_font_folder()
+    folders = [str(folder)] if folder is not None else []
+    fonts = typst.Fonts(include_system_fonts=system_fonts or folder is None, include_embedded_fonts=False,
+                        font_paths=folders)
+    return Engine(typst.Compiler(str(TEMPLATE), root=str(ASSETS_DIR), font_paths=fonts), threading.Lock())
+
+
+@functools.cache
+def _compact_characters() -> frozenset[str]:
+    return frozenset(map(chr, repertoire())) | frozenset("\n\t")
+
+
+def _needs_system_fonts(text: str) -> bool:
+    """True when the document holds a character the compact faces lack (so only the full fonts have it)."""
+    return typst_font_folder() is None or not _compact_characters().issuperset(text)
+
+
+def render_pdf(contract: Contract, options: RenderOptions) -> bytes:
+    """The contract (or one annex, or the contract with its annexes) as PDF bytes, laid out by Typst."""
+    # Typst names the PDF/A profiles as --pdf-standard does (``a-2b``); render() has checked the name.
+    standards = [options.pdf_standard] if options.pdf_standard else []
+    data = json.dumps(document_data(contract, options), ensure_ascii=False, separators=(",", ":"))
+    eng = engine(_needs_system_fonts(data))
+    with eng.lock:
+        # Untagged, like WeasyPrint's PDF (and ~40 % faster); warnings (a font family this
+        # machine lacks further down the list) change nothing in the file.
+        pdf, _warnings = eng.compiler.compile_with_warnings(
+            format="pdf", sys_inputs={"contract": data}, pdf_standards=standards, pdf_tags=False)
+    assert isinstance(pdf, bytes)
+    return relabel_language(pdf)
+
+
+# The template sets its text as zh-TW only for Typst's punctuation widths (see contract.typ); the
+# file says what it is: zh-CN, in the catalogue and the XMP metadata. Same length, so no offset moves.
+_LANGUAGE_LABELS = ((b"/Lang(zh-TW)", b"/Lang(zh-CN)"), (b"<rdf:li>zh-TW</rdf:li>", b"<rdf:li>zh-CN</rdf:li>"))
+
+
+def relabel_language(pdf: bytes) -> bytes:
+    """``pdf`` labelled Simplified Chinese (zh-CN) where Typst wrote the template's zh-TW."""
+    for old, new in _LANGUAGE_LABELS:
+        pdf = pdf.replace(old, new)
+    return pdf
+

@@ -1,0 +1,121 @@
+"""The two PDF engines side by side: every industry's contract, plain, bundled and as a draft, must read
+and look the same whether WeasyPrint or Typst made it.
+
+What a reader compares, measured by poppler rather than by our code: the same text (pdftotext of the
+text area, header and footer left out, whitespace removed), the same number of pages give or take one,
+every font embedded (pdffonts), and each page's blocks in the same places (the page images at 20 dpi:
+the rows that carry ink overlap, the text's left and right edges agree, within a tolerance).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from contractgen.compose import compose
+from contractgen.library import load_library
+from contractgen.render import RenderOptions, render
+from contractgen.spec import parse_spec, starter_spec
+
+pytest.importorskip("typst")
+pytestmark = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
+
+LIBRARY = load_library()
+INDUSTRIES = tuple(i.id for i in LIBRARY.industries)
+VARIANTS = ("plain", "bundle", "draft")
+LAYOUT_OVERLAP = 0.85
+"""The least share of inked pixel rows two engines' pages must have in common (±1 pixel at 20 dpi).
+
+Measured: 0.92–1.00 on every page of every industry; a block moved by a line or a missing table
+drops a page well below."""
+EDGE_TOLERANCE = 3
+"""How far (pixels at 20 dpi, 1.3 mm each) the text's left and right edges may lie apart; measured ≤ 2."""
+TEXT_AREA = ("-x", "0", "-y", "72", "-W", "596", "-H", "698", "-r", "72")
+"""pdftotext's crop to the page inside its 2.54 cm top and bottom margins: no running header or footer."""
+
+
+def contract_for(industry: str, variant: str):
+    text = starter_spec(LIBRARY, industry, example=True)
+    if variant == "draft":  # leave a required blank open, as a draft would
+        text = text.replace("sign_date: 2026-12-01", 'sign_date: ""')
+    return compose(parse_spec(text.encode(), f"{industry}.yaml"), LIBRARY, draft=variant == "draft")
+
+
+def write_pdfs(tmp_path: Path, industry: str, variant: str) -> dict[str, Path]:
+    contract = contract_for(industry, variant)
+    paths = {}
+    for engine in ("weasyprint", "typst"):
+        paths[engine] = tmp_path / f"{engine}.pdf"
+        paths[engine].write_bytes(render(contract, "pdf", RenderOptions(bundle=variant == "bundle", pdf_engine=engine)))
+    return paths
+
+
+def body_text(pdf: Path) -> str:
+    out = subprocess.run(["pdftotext", *TEXT_AREA, "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    return re.sub(r"\s+", "", out)
+
+
+def page_count(pdf: Path) -> int:
+    out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", out, re.M).group(1))
+
+
+def font_rows(pdf: Path) -> list[list[str]]:
+    out = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return [line.split() for line in out.splitlines()[2:]]
+
+
+def text_area_images(pdf: Path, folder: Path) -> list[Image.Image]:
+    """Each page at 20 dpi (8 px to the cm), cropped to the text area just inside the header's rule."""
+    folder.mkdir()
+    subprocess.run(["pdftoppm", "-gray", "-r", "20", "-x", "0", "-y", "21", "-W", "166", "-H", "192", str(pdf),
+                    str(folder / "p")], check=True)
+    return [Image.open(f) for f in sorted(folder.glob("p-*.pgm"))]
+
+
+def inked(image: Image.Image) -> tuple[list[bool], tuple[int, int]]:
+    """Which pixel rows of a page carry ink, and the leftmost and rightmost inked column."""
+    width, height = image.size
+    px = image.load()
+    rows, columns = [], []
+    for y in range(height):
+        dark = [x for x in range(width) if px[x, y] < 160]
+        rows.append(bool(dark))
+        columns += dark[:1] + dark[-1:]
+    return rows, (min(columns), max(columns)) if columns else (0, 0)
+
+
+def overlap(a: list[bool], b: list[bool]) -> float:
+    """Inked rows of ``a`` that ``b`` also inks (within one pixel), over the rows either inks."""
+    near = [b[i] or (i > 0 and b[i - 1]) or (i + 1 < len(b) and b[i + 1]) for i in range(len(b))]
+    both = sum(x and y for x, y in zip(a, near, strict=True))
+    either = sum(a) + sum(b) - both
+    return both / either if either else 1.0
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize("industry", INDUSTRIES)
+def test_both_engines_print_the_same_contract(tmp_path: Path, industry: str, variant: str) -> None:
+    pdfs = write_pdfs(tmp_path, industry, variant)
+    weasy, typst = pdfs["weasyprint"], pdfs["typst"]
+
+    assert body_text(typst) == body_text(weasy)
+    assert abs(page_count(typst) - page_count(weasy)) <= 1
+    for engine, pdf in pdfs.items():
+        rows = font_rows(pdf)
+        assert rows, engine
+        for row in rows:  # embedded, subset, with a ToUnicode map: searchable and printable anywhere
+            assert row[-5:-2] == ["yes", "yes", "yes"], (engine, row)
+
+    pages = zip(text_area_images(weasy, tmp_path / "w"), text_area_images(typst, tmp_path / "t"), strict=False)
+    for number, (w_page, t_page) in enumerate(pages, 1):
+        (w_rows, w_edges), (t_rows, t_edges) = inked(w_page), inked(t_page)
+        assert overlap(t_rows, w_rows) >= LAYOUT_OVERLAP, f"page {number}: blocks at other heights"
+        assert all(abs(t - w) <= EDGE_TOLERANCE for t, w in zip(t_edges, w_edges, strict=True)), \
+            f"page {number}: text from {t_edges} instead of {w_edges}"
