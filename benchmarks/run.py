@@ -12,6 +12,10 @@ several runs each (median and min–max):
 4. LibreOffice converting the same DOCX files to PDF, one call per file and one call for all files;
 5. a whole-library diff and a DOCX redline between two industries' contracts.
 
+The PDF rows are WeasyPrint's (the default engine); the Typst engine (``--pdf-engine typst``, when the
+``typst`` package is installed) has its own rows beside them: the warm render, the cold build and the
+batch on every core, each against its target and against LibreOffice.
+
 It writes ``docs/benchmarks.md`` (machine, date, versions, the table with each target and ✓/✗, and the
 profiling notes of ``benchmarks/findings.md``) and prints the same table. Every measurement is a
 plain function returning rows, so ``tests/test_benchmark_smoke.py`` can run them small.
@@ -23,6 +27,7 @@ import argparse
 import datetime as dt
 import importlib
 import importlib.metadata
+import importlib.util
 import json
 import os
 import platform
@@ -48,6 +53,8 @@ BATCH_CHECKPOINTS = (25, 50, 100)
 LINEAR_TOLERANCE = 1.25
 """The batch is linear when its per-contract time at every size is within this factor of the others."""
 MB = 1024 * 1024
+TYPST = importlib.util.find_spec("typst") is not None
+"""Whether the Typst engine's rows can be measured (``pip install 'contractgen[typst]'``)."""
 
 
 # --- statistics and rows -----------------------------------------------------------------------------
@@ -256,6 +263,7 @@ class Warm:
     pages: dict[str, int | None]
     docx_files: dict[str, Path]
     first_pdf: float
+    typst_pages: dict[str, int | None] = field(default_factory=dict)
 
 
 def measure_library_load(runs: int) -> tuple[Stat, Stat]:
@@ -291,12 +299,16 @@ def measure_warm(inputs: Inputs, runs: int, workdir: Path) -> Warm:
         if i == 0:
             first_pdf = time.perf_counter() - start
         render(contract, "html", RenderOptions())
+        if TYPST:
+            render(contract, "pdf", RenderOptions(pdf_engine="typst"))
     stats: dict[str, dict[str, Stat]] = {}
     pages: dict[str, int | None] = {}
+    typst_pages: dict[str, int | None] = {}
     files: dict[str, Path] = {}
     for industry in inputs.industries:
         raw = inputs.spec_texts[industry].encode()
-        samples: dict[str, list[float]] = {k: [] for k in ("parse", "compose", "docx", "compose+docx", "pdf", "html")}
+        samples: dict[str, list[float]] = {k: [] for k in ("parse", "compose", "docx", "compose+docx", "pdf", "html",
+                                                           *(("pdf-typst",) if TYPST else ()))}
         docx = pdf = b""
         for _ in range(max(1, runs)):
             t0 = time.perf_counter()
@@ -313,11 +325,17 @@ def measure_warm(inputs: Inputs, runs: int, workdir: Path) -> Warm:
             for key, value in (("parse", t1 - t0), ("compose", t2 - t1), ("docx", t3 - t2),
                                ("compose+docx", t3 - t1), ("pdf", t4 - t3), ("html", t5 - t4)):
                 samples[key].append(value)
+            if TYPST:
+                t6 = time.perf_counter()
+                typst_pdf = render(contract, "pdf", RenderOptions(pdf_engine="typst"))
+                samples["pdf-typst"].append(time.perf_counter() - t6)
         stats[industry] = {k: Stat(tuple(v)) for k, v in samples.items()}
         pages[industry] = pdf_pages(pdf, workdir)
+        if TYPST:
+            typst_pages[industry] = pdf_pages(typst_pdf, workdir)
         files[industry] = docx_dir / f"{industry}.docx"
         files[industry].write_bytes(docx)
-    return Warm(stats, pages, files, first_pdf)
+    return Warm(stats, pages, files, first_pdf, typst_pages)
 
 
 def _pooled(warm: Warm, key: str) -> Stat:
@@ -359,20 +377,37 @@ def warm_rows(load: tuple[Stat, Stat], warm: Warm) -> list[Row]:
                         "≤ 250 ms for 6–12 pages (no contract of 6–12 pages measured)", None))
     stat = _pooled(warm, "html")
     rows.append(Row("html", "HTML render, warm, per contract", ms(stat.median), stat.spread()))
+    rows.append(typst_warm_row(warm))
     return rows
 
 
+def typst_warm_row(warm: Warm) -> Row:
+    """The Typst engine's warm PDF, against its target for contracts of 8–9 pages."""
+    label = "PDF render with Typst (`--pdf-engine typst`), warm, per contract"
+    if not TYPST:
+        return Row("pdf-typst", label, "not measured", "typst is not installed", "≤ 80 ms for 8–9 pages", None)
+    stat = _pooled(warm, "pdf-typst")
+    page_list = sorted({p for p in warm.typst_pages.values() if p is not None}) or [0]
+    sized = [i for i, p in warm.typst_pages.items() if p in (8, 9)] or list(warm.typst_pages)
+    worst_industry, worst = _worst(warm, "pdf-typst", sized)
+    return Row("pdf-typst", f"{label} ({page_list[0]}–{page_list[-1]} pages)",
+               f"{ms(stat.median)} (slowest industry {worst_industry}: {ms(worst)})", stat.spread(),
+               "≤ 80 ms for 8–9 pages", worst <= 0.080)
+
+
 def warm_details(warm: Warm, lo_pages: dict[str, int | None], lo_calls: dict[str, Stat]) -> str:
-    head = ("| Industry | PDF pages (ours / LibreOffice) | Spec parse | Compose | DOCX | Compose + DOCX | PDF | HTML "
-            "| LibreOffice, one call |\n|---|---|---|---|---|---|---|---|---|\n")
+    head = ("| Industry | PDF pages (ours / Typst / LibreOffice) | Spec parse | Compose | DOCX | Compose + DOCX | PDF "
+            "| PDF, Typst | HTML | LibreOffice, one call |\n|---|---|---|---|---|---|---|---|---|---|\n")
     lines = []
     for industry, per in warm.stats.items():
         ours = warm.pages.get(industry)
         theirs = lo_pages.get(industry)
         lo = ms(lo_calls[industry].median) if industry in lo_calls else "—"
-        lines.append(f"| {industry} | {ours if ours is not None else '?'} / {theirs if theirs is not None else '—'} | "
-                     + " | ".join(ms(per[k].median) for k in ("parse", "compose", "docx", "compose+docx", "pdf", "html"))
-                     + f" | {lo} |")
+        typst = warm.typst_pages.get(industry)
+        cells = [ms(per[k].median) if k in per else "—"
+                 for k in ("parse", "compose", "docx", "compose+docx", "pdf", "pdf-typst", "html")]
+        lines.append(f"| {industry} | {ours if ours is not None else '?'} / {typst if typst is not None else '—'} / "
+                     f"{theirs if theirs is not None else '—'} | " + " | ".join(cells) + f" | {lo} |")
     return "Per contract, median of the runs, warm process:\n\n" + head + "\n".join(lines) + "\n"
 
 
@@ -388,6 +423,8 @@ def measure_cold(inputs: Inputs, runs: int, workdir: Path, formats: Sequence[str
                  ) -> dict[str, Stat]:
     """``contractgen --help`` and ``contractgen build`` (DOCX; DOCX + PDF) as fresh processes.
 
+    A format ``docx,pdf@typst`` builds with ``--pdf-engine typst``.
+
     Run ``i`` builds industry ``i`` (in turn), so the median covers the whole library. The cheap
     commands run ``2 * runs + 1`` times (when ``runs`` > 1): a fresh process varies more than a warm render.
     """
@@ -400,8 +437,11 @@ def measure_cold(inputs: Inputs, runs: int, workdir: Path, formats: Sequence[str
         for fmt in formats:
             if fmt != "docx" and i >= runs:
                 continue
-            out = workdir / "cold" / fmt.replace(",", "-")
-            samples[fmt].append(_run_cli(["build", spec, "-o", str(out), "--format", fmt, "--force"]))
+            out = workdir / "cold" / fmt.replace(",", "-").replace("@", "-")
+            formats_arg, _, engine = fmt.partition("@")
+            engine_args = ["--pdf-engine", engine] if engine else []
+            samples[fmt].append(_run_cli(["build", spec, "-o", str(out), "--format", formats_arg, "--force",
+                                          *engine_args]))
     return {k: Stat(tuple(v)) for k, v in samples.items()}
 
 
@@ -424,7 +464,7 @@ def imported_packages(args: Sequence[str]) -> dict[str, float]:
     return dict(sorted(found.items(), key=lambda kv: -kv[1]))
 
 
-HEAVY_FOR_DOCX = ("weasyprint", "pydyf", "fontTools", "tinycss2", "cssselect2", "tinyhtml5", "PIL")
+HEAVY_FOR_DOCX = ("weasyprint", "pydyf", "fontTools", "tinycss2", "cssselect2", "tinyhtml5", "PIL", "typst")
 """What only the PDF needs; a DOCX-only build must not import any of it."""
 HEAVY_FOR_HELP = ("docx", "lxml", "docxtpl", "yaml", "jinja2", *HEAVY_FOR_DOCX)
 
@@ -444,6 +484,10 @@ def cold_rows(cold: dict[str, Stat], help_imports: dict[str, float], docx_import
         Row("cold-docx-pdf", "`contractgen build --format docx,pdf`, cold (contract + annexes)",
             ms(both.median) if both else "not measured", both.spread() if both else ""),
     ]
+
+
+TYPST_COLD = "docx,pdf@typst"
+"""The cold build with the Typst engine, as ``measure_cold`` names it."""
 
 
 def import_details(help_imports: dict[str, float], docx_imports: dict[str, float]) -> str:
@@ -546,9 +590,10 @@ class ParallelBatch:
     unreaped_cpu: float = 0.0
     """CPU seconds the machine spent meanwhile beyond what ``getrusage`` sees: the pool's workers are
     the forkserver's children, never ours, so the load check would count them as other processes."""
+    pdf_engine: str = "weasyprint"
 
 
-def measure_parallel_batch(inputs: Inputs, count: int, jobs: int) -> ParallelBatch:
+def measure_parallel_batch(inputs: Inputs, count: int, jobs: int, pdf_engine: str = "weasyprint") -> ParallelBatch:
     """``count`` contracts composed here and rendered (DOCX + PDF) by ``build.render_many`` on ``jobs`` processes.
 
     Like the one-process batch, only the contract file is rendered (its annexes are dropped from
@@ -568,18 +613,20 @@ def measure_parallel_batch(inputs: Inputs, count: int, jobs: int) -> ParallelBat
         contracts.append(dataclasses.replace(contract, annexes=()))
     composed = time.perf_counter()
     busy = cpu_seconds()
-    done = sum(1 for _ in render_many(contracts, ("docx", "pdf"), jobs=jobs))
+    done = sum(1 for _ in render_many(contracts, ("docx", "pdf"), jobs=jobs, pdf_engine=pdf_engine))
     assert done == count
     rendered = time.perf_counter()
     after = cpu_seconds()
     unreaped = max(0.0, (after[0] - busy[0]) - (after[1] - busy[1])) if busy and after else 0.0
-    return ParallelBatch(count, jobs, composed - start, rendered - composed, unreaped)
+    return ParallelBatch(count, jobs, composed - start, rendered - composed, unreaped, pdf_engine)
 
 
 def parallel_rows(par: ParallelBatch) -> list[Row]:
     total = par.compose + par.render
-    return [Row("batch-parallel", f"Batch of {par.contracts} on {par.jobs} processes (`build.render_many`, as "
-                "`contractgen build SPEC...`; compose + DOCX + PDF)",
+    typst = par.pdf_engine == "typst"
+    return [Row("batch-parallel-typst" if typst else "batch-parallel",
+                f"Batch of {par.contracts} on {par.jobs} processes (`build.render_many`, as "
+                f"`contractgen build SPEC...`{' --pdf-engine typst' if typst else ''}; compose + DOCX + PDF)",
                 f"{ms(total)} total, {ms(total / par.contracts)} per contract",
                 f"compose {ms(par.compose)} in the parent; worker start-up and warm-up included")]
 
@@ -673,6 +720,37 @@ def libreoffice_rows(lo: LibreOffice, warm: Warm, batch: Batch | None, parallel:
         rows.append(Row("lo-batch", f"Our PDF (warm, per contract) vs LibreOffice, {n_files} files in one call",
                         f"{per_file / ours:.2f}× ({ms(ours)} vs {ms(per_file)} per file)", "", "faster (> 1×)",
                         per_file > ours))
+    return rows
+
+
+def typst_rows(lo: LibreOffice, cold: dict[str, Stat], parallel: ParallelBatch | None) -> list[Row]:
+    """The Typst engine's cold build and batch against LibreOffice (its targets: ≤ ½ and ≥ 3×)."""
+    cold_label = "`contractgen build --format docx,pdf --pdf-engine typst`, cold (contract + annexes)"
+    batch_label = "Our batch on every core with Typst vs LibreOffice converting the DOCX in one call"
+    stat = cold.get(TYPST_COLD)
+    rows = [Row("cold-docx-pdf-typst", cold_label, ms(stat.median) if stat else "not measured",
+                stat.spread() if stat else "")]
+    theirs = Stat(tuple(s for st in lo.per_call.values() for s in st.samples)) if lo.per_call else None
+    if stat and theirs:
+        rows.append(Row("lo-cold-typst", f"{cold_label} vs LibreOffice converting the contract DOCX alone",
+                        f"{stat.median / theirs.median:.2f}× its time", f"{ms(stat.median)} vs {ms(theirs.median)}",
+                        "≤ 0.5×", stat.median <= 0.5 * theirs.median))
+    else:
+        rows.append(Row("lo-cold-typst", f"{cold_label} vs LibreOffice converting the contract DOCX alone",
+                        "not measured", lo.note or "typst is not installed", "≤ 0.5×", None))
+    if parallel is not None:
+        rows += parallel_rows(parallel)
+    if parallel is not None and lo.batch is not None:
+        ours = parallel.compose + parallel.render
+        rows.append(Row("lo-batch-typst", f"{batch_label} ({parallel.contracts} contracts, {parallel.jobs} processes, "
+                        f"{lo.batch_files} DOCX)", f"{lo.batch / ours:.1f}× faster ({ms(ours)} vs {ms(lo.batch)})",
+                        "", "≥ 3× faster", lo.batch >= 3 * ours))
+    else:
+        if parallel is None:
+            rows.append(Row("batch-parallel-typst", "Batch on every core with Typst", "not measured",
+                            "typst is not installed"))
+        rows.append(Row("lo-batch-typst", batch_label, "not measured", lo.note or "typst is not installed",
+                        "≥ 3× faster", None))
     return rows
 
 
@@ -808,7 +886,8 @@ def compare_rows(result: CompareResult) -> list[Row]:
 ROW_KEYS = ("load-cold", "load-warm", "first-pdf", "parse", "compose", "docx", "compose+docx", "pdf", "html",
             "cold-help", "cold-help-imports", "cold-docx", "cold-docx-imports", "cold-docx-pdf", "batch-total",
             "batch-linear", "batch-memory", "batch-parallel", "lo-per-call", "lo-ratio", "lo-batch", "diff-library",
-            "diff-redline", "compare")
+            "diff-redline", "compare",
+            "pdf-typst", "cold-docx-pdf-typst", "lo-cold-typst", "batch-parallel-typst", "lo-batch-typst")
 """Every row the table always has (LibreOffice adds ``lo-all-files`` and ``lo-batch-one-process`` when it ran)."""
 
 
@@ -838,7 +917,8 @@ def markdown(machine: dict[str, str], report: Report, runs: int, findings: str) 
 
 
 def run_all(inputs: Inputs, workdir: Path, *, runs: int, batch: int, libreoffice: bool,
-            lo_runs: int | None = None, cold_formats: Sequence[str] = ("docx", "docx,pdf"),
+            lo_runs: int | None = None,
+            cold_formats: Sequence[str] = ("docx", "docx,pdf", *(("docx,pdf@typst",) if TYPST else ())),
             progress: Callable[[str], None] = lambda s: None) -> Report:
     """Every measurement; returns the rows and details of the report."""
     report = Report()
@@ -863,9 +943,15 @@ def run_all(inputs: Inputs, workdir: Path, *, runs: int, batch: int, libreoffice
     parallel = measure_parallel_batch(inputs, batch, jobs)
     report.rows += parallel_rows(parallel)
     report.unreaped_cpu += parallel.unreaped_cpu
+    typst_parallel = None
+    if TYPST:
+        progress(f"batch of {batch} on {jobs} processes, Typst")
+        typst_parallel = measure_parallel_batch(inputs, batch, jobs, pdf_engine="typst")
+        report.unreaped_cpu += typst_parallel.unreaped_cpu
     progress("LibreOffice")
     lo = measure_libreoffice(warm.docx_files, batch_result.docx_dir, lo_runs or min(runs, 3), workdir, libreoffice)
     report.rows += libreoffice_rows(lo, warm, batch_result, parallel)
+    report.rows += typst_rows(lo, cold, typst_parallel)
     if lo.note:
         report.notes.append(lo.note)
     progress("diff and redline")

@@ -10,7 +10,7 @@ from contractgen import doctor as doctor_module
 from contractgen.doctor import Check, doctor
 
 EXPECTED = ["python", "weasyprint", "pydyf", "python-docx", "docxtpl", "jinja2", "uharfbuzz", "font Noto Serif CJK SC",
-            "font Noto Sans CJK SC", "font DejaVu Sans", "harfbuzz-subset", "compact fonts", "pango", "soffice", "pdftotext",
+            "font Noto Sans CJK SC", "font DejaVu Sans", "harfbuzz-subset", "compact fonts", "pango", "typst", "soffice", "pdftotext",
             "pdftoppm"]
 
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from contractgen.cli import cli
 from contractgen.render import RenderOptions, render
-from contractgen.render.fonts import repertoire
+from contractgen.render.fonts import typst_font_coverage
 from tests.sample_contract import sample_contract
 from tests.test_render_html_pdf import (
     HEADINGS,
@@ -142,9 +142,9 @@ def test_markup_in_a_value_prints_as_typed(value: str, tmp_path: Path) -> None:
     assert len(pages) == len(pages_text(typst_pdf(sample_contract()), tmp_path))  # no page break, no new page size
 
 
-# Characters a value may hold: the compact faces' repertoire (GB 2312 and punctuation), rarer 汉字 left
-# to the full fonts, and everything Typst's markup gives a meaning to.
-VALUE_CHARS = st.sampled_from(sorted({chr(c) for c in repertoire() if chr(c).isprintable() and not chr(c).isspace()}
+# Characters a value may hold: whatever the compact faces print (GB 2312, punctuation, symbols), rarer
+# 汉字 left to the full fonts, and everything Typst's markup gives a meaning to.
+VALUE_CHARS = st.sampled_from(sorted({c for c in typst_font_coverage() if c.isprintable() and not c.isspace()}
                                      | set("玥喆堃#$*]\\[_`<>@=/-+~'\"{}")))
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import dataclasses
 import platform
 import re
 import shutil
@@ -166,6 +167,8 @@ def doctor() -> list[Check]:
     checks += [_package(*p) for p in _PACKAGES]
     checks += [_font(*f) for f in _FONTS]
     checks += [_harfbuzz_subset(), _compact_fonts(), _pango()]
+    typst = _package("typst", "0.15", "pdf-typst")  # the optional second PDF engine (--pdf-engine typst)
+    checks.append(dataclasses.replace(typst, fix="pip install 'contractgen[typst]'", required=False))
     checks.append(_tool("soffice", ["--version"], "--no-install-recommends libreoffice-writer-nogui", "libreoffice"))
     checks.append(_tool("pdftotext", ["-v"], "poppler-utils", "pdf-text"))
     checks.append(_tool("pdftoppm", ["-v"], "poppler-utils", "pdf-images"))

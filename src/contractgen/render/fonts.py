@@ -193,7 +193,7 @@ def font_face_rules(faces: tuple[CompactFace, ...]) -> str:
     )
 
 
-TYPST_FORMAT_VERSION = "1"
+TYPST_FORMAT_VERSION = "2"
 """Part of the Typst font folder's key: change it when the renamed copies are made differently."""
 
 BOX_FACE = FaceSpec("DejaVu Sans", "normal", "DejaVu Sans", "Book")
@@ -228,15 +228,36 @@ def typst_font_folder() -> Path | None:
     return None
 
 
+TYPST_COVERAGE = "coverage.txt"
+"""In the Typst font folder: the code points its fonts have glyphs for, one hexadecimal number a line."""
+
+
+@functools.cache
+def typst_font_coverage() -> frozenset[str]:
+    """The characters the Typst font folder's fonts can print (empty without the folder)."""
+    folder = typst_font_folder()
+    if folder is None:
+        return frozenset()
+    try:
+        return frozenset(chr(int(line, 16)) for line in (folder / TYPST_COVERAGE).read_text().split())
+    except (OSError, ValueError):
+        return frozenset()
+
+
 def _make_typst_folder(folder: Path, faces: tuple[CompactFace, ...], box: Path | None) -> None:
     from fontTools.ttLib import TTFont  # a WeasyPrint dependency; only needed once per machine
 
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
+        # The repertoire names blocks; a face lacks some of their characters (ↆ). Typst is told the truth.
+        covered: set[int] = set()
+        if box is not None:
+            covered |= set(TTFont(box, lazy=True).getBestCmap())
         for face in faces:
             # lazy: only the name table is read and rewritten, the glyphs are copied as they are
             font = TTFont(face.path, lazy=True)
+            covered |= set(font.getBestCmap())
             style = "Bold" if face.weight == "bold" else "Regular"
             postscript = f"{face.family.replace(' ', '')}-{style}"
             names = {1: face.family, 16: face.family, 4: f"{face.family} {style}", 6: postscript}
@@ -249,6 +270,7 @@ def _make_typst_folder(folder: Path, faces: tuple[CompactFace, ...], box: Path |
                 (tmp / box.name).symlink_to(box)
             except OSError:  # no symbolic links here (some Windows set-ups): a copy does the same
                 shutil.copyfile(box, tmp / box.name)
+        (tmp / TYPST_COVERAGE).write_text("".join(f"{cp:x}\n" for cp in sorted(covered)))
         os.chmod(tmp, 0o755)
         try:
             tmp.rename(folder)

@@ -37,7 +37,7 @@ from ._common import (
     number_separator,
     signature_rows,
 )
-from .fonts import repertoire, typst_font_folder
+from .fonts import typst_font_coverage, typst_font_folder
 from .html import ASSETS_DIR
 
 TEMPLATE = ASSETS_DIR / "contract.typ"
@@ -197,13 +197,14 @@ def engine(system_fonts: bool) -> Engine:
 
 
 @functools.cache
-def _compact_characters() -> frozenset[str]:
-    return frozenset(map(chr, repertoire())) | frozenset("\n\t")
+def _printable_with_compact_faces() -> frozenset[str]:
+    # The template's own characters (☐ comes from DejaVu Sans, in the folder) and JSON's white space.
+    return typst_font_coverage() | frozenset("\n\t\r")
 
 
 def _needs_system_fonts(text: str) -> bool:
-    """True when the document holds a character the compact faces lack (so only the full fonts have it)."""
-    return typst_font_folder() is None or not _compact_characters().issuperset(text)
+    """True when the document holds a character the compact faces lack (a rare 汉字 the full fonts have)."""
+    return typst_font_folder() is None or not _printable_with_compact_faces().issuperset(text)
 
 
 def render_pdf(contract: Contract, options: RenderOptions) -> bytes:
