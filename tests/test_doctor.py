@@ -10,8 +10,8 @@ from contractgen import doctor as doctor_module
 from contractgen.doctor import Check, doctor
 
 EXPECTED = ["python", "weasyprint", "pydyf", "python-docx", "docxtpl", "jinja2", "uharfbuzz", "font Noto Serif CJK SC",
-            "font Noto Sans CJK SC", "font DejaVu Sans", "harfbuzz-subset", "compact fonts", "pango", "typst", "soffice", "pdftotext",
-            "pdftoppm"]
+            "font Noto Sans CJK SC", "font DejaVu Sans", "harfbuzz-subset", "compact fonts", "pango", "typst", "soffice",
+            "pdftotext", "pdftoppm"]
 
 
 def by_name(checks: list[Check]) -> dict[str, Check]:

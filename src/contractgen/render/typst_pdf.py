@@ -44,19 +44,12 @@ TEMPLATE = ASSETS_DIR / "contract.typ"
 
 # --- the document as data ----------------------------------------------------------------------
 
-def _strong(run: Run) -> bool:
-    """A run printed in bold: the standard terms (格式条款) a consumer must be shown prominently."""
-    return False
-
-
 def _runs(runs: Iterable[Run], prefix: str = "") -> list[Any]:
-    """Runs as the template's items: strings (merged), ``{"b": …}`` bold, ``{"blank": label}`` a gap."""
+    """Runs as the template's items: strings (merged) and ``{"blank": label}`` gaps (``{"b": …}`` is bold)."""
     items: list[Any] = [prefix] if prefix else []
     for run in runs:
         if run.kind == "blank":
             items.append({"blank": run.raw or run.text})
-        elif _strong(run):
-            items.append({"b": run.text})
         elif items and isinstance(items[-1], str):
             items[-1] += run.text
         else:
