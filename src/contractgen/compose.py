@@ -18,7 +18,7 @@ from typing import Any
 
 from jinja2 import TemplateError
 
-from . import formats, templates
+from . import formats, templates, values
 from .canonical import canonical
 from .errors import LibraryError, Problem, SpecError
 from .i18n import Message, msg
@@ -43,7 +43,6 @@ MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
 _MARK_RE = re.compile(f"{MARK_OPEN}(\\d+){MARK_CLOSE}")
 # Characters that XML 1.0 cannot hold; a pasted value may carry them.
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_PHONE_RE = re.compile(r"^[0-9+\-（）() ]{5,30}$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 BLANK = "＿＿＿＿"
 
@@ -354,7 +353,7 @@ def _party(ctx: _Ctx, parties: Any, role: str, designation: str, label: str, def
     if kind == "person" and not ({"id_number", "phone"} & fields.keys()) and not ctx.draft and not absent:
         ctx.problem(data, "name", where, msg("spec.person-needs-id-or-phone"))
     checks = {"credit_code": formats.credit_code_problem, "id_number": formats.id_number_problem,
-              "phone": lambda s: None if _PHONE_RE.match(s) else msg("spec.not-a-phone"),
+              "phone": lambda s: None if values.phone(s) else msg("spec.not-a-phone"),
               "email": lambda s: None if _EMAIL_RE.match(s) else msg("spec.not-an-email")}
     for key, check in checks.items():
         if key in fields:
@@ -362,6 +361,8 @@ def _party(ctx: _Ctx, parties: Any, role: str, designation: str, label: str, def
             if problem:
                 ctx.problem(data, key, f"{where}.{key}",
                             msg("spec.party-field-invalid", label=PARTY_LABELS[key], value=fields[key], why=problem))
+    if values.phone(fields.get("phone", "")):
+        fields["phone"] = values.phone(fields["phone"])  # ０２１ as 021
     if kind == "person" and "representative" in fields:
         ctx.problem(data, "representative", f"{where}.representative", msg("spec.person-no-representative"))
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from jinja2 import TemplateSyntaxError
 
-from . import formats, templates
+from . import formats, templates, values
 from .errors import InputError, LibraryError, Problem
 from .i18n import Message, msg
 from .model import Form, RatingGroup
@@ -882,9 +882,19 @@ MAX_SHOWN = 60
 def _value_problem(variable: Variable, value: Any, shown: Any) -> Message | None:
     vtype = variable.type
     if vtype == "bool":
-        return None if _as_bool(value) is not None else msg("value.bool", value=shown)
+        return None if values.to_bool(value) is not None else msg("value.bool", value=shown)
+    if vtype == "int" and values.to_int(value, values.unit_of(variable.label)) is None:
+        unit = values.unit_of(variable.label)
+        other = values.other_unit(value, unit) if unit else None
+        if other:
+            return msg("value.int-unit", unit=unit, other=other, value=shown)
+    if vtype == "money":
+        try:
+            values.to_money(value)
+        except values.WordsDisagree as exc:
+            return msg("value.money-words-disagree", figure=str(exc.figure), words=exc.words, amount=str(exc.amount))
     if vtype in ("int", "decimal", "money"):
-        number = as_number(value, integer=vtype == "int")
+        number = _number(variable, value)
         wrong = msg(f"value.{vtype}", range=_range_text(variable), value=shown)
         if number is None or (vtype == "money" and number.as_tuple().exponent < -2):  # type: ignore[operator]
             return wrong
@@ -917,24 +927,30 @@ def _value_problem(variable: Variable, value: Any, shown: Any) -> Message | None
     return None
 
 
-_BOOL_WORDS = {"true": True, "yes": True, "on": True, "是": True, "false": False, "no": False, "off": False, "否": False}
-"""What a yes/no field accepts besides true and false (YAML 1.2 reads ``yes`` and ``on`` as text)."""
-
-
-def _as_bool(value: Any) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    return _BOOL_WORDS.get(value.strip().lower()) if isinstance(value, str) else None
-
-
 def normalized(variable: Variable, value: Any) -> Any:
     """A value that fits ``variable`` (``value_problem`` is ``None``) in its type's own form: a date as
     a ``date``, a yes/no word as a ``bool``; other values as given (the composer formats them)."""
     if variable.type == "date":
         return formats.parse_date(value)
     if variable.type == "bool":
-        return _as_bool(value)
+        return values.to_bool(value)
+    if variable.type in ("int", "decimal", "money"):
+        number = _number(variable, value)
+        return int(number) if variable.type == "int" else number  # type: ignore[arg-type]
     return value
+
+
+def _number(variable: Variable, value: Any) -> Decimal | None:
+    """A number value as written the many ways ``values`` reads (None when it is none)."""
+    if variable.type == "int":
+        found = values.to_int(value, values.unit_of(variable.label))
+        return None if found is None else Decimal(found)
+    if variable.type == "money":
+        try:
+            return values.to_money(value)
+        except values.WordsDisagree:
+            return None
+    return values.to_decimal(value)
 
 
 def as_number(value: Any, *, integer: bool) -> Decimal | None:
@@ -942,11 +958,8 @@ def as_number(value: Any, *, integer: bool) -> Decimal | None:
     if isinstance(value, bool):
         return None
     if integer:
-        if isinstance(value, int):
-            return Decimal(value)
-        if isinstance(value, str) and re.fullmatch(r"[+-]?\d+", value.strip()):
-            return Decimal(value.strip())
-        return None
+        found = values.to_int(value)
+        return None if found is None else Decimal(found)
     return _decimal(value)
 
 

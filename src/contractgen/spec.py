@@ -12,10 +12,11 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from . import names
+from . import formats, names, values
 from .errors import Problem, SpecError
 from .files import UnreadableFile, read_bounded
 from .i18n import msg
@@ -150,7 +151,8 @@ def starter_spec(library: Library, industry: str, *, example: bool, zh: bool = F
         f"{key('industry')}: {named(names.industries(library), industry, ind.name)}   # {industry if zh else ind.name}",
         f"{key('contract_no')}: {_q(_example_no(industry)) if example else EMPTY}   # 合同编号（可选）",
         f"{key('title')}: {_q(ind.title)}   # 合同标题（可选，默认为行业标题）",
-        f"{key('sign_date')}: {'2026-12-01' if example else EMPTY}   # 签订日期（YYYY-MM-DD；草稿可不填）",
+        f"{key('sign_date')}: {('2026年12月1日' if zh else '2026-12-01') if example else EMPTY}"
+        f"   # 签订日期（{'' if zh else 'YYYY-MM-DD；'}草稿可不填）",
         f"{key('sign_place')}: {_q('上海市浦东新区') if example else EMPTY}   # 签订地点（可选）",
         f"{key('parties')}:",
         f"  {ROLE_LABELS['customer'] if zh else 'customer'}:   # 甲方（{ind.customer_role}）",
@@ -163,7 +165,7 @@ def starter_spec(library: Library, industry: str, *, example: bool, zh: bool = F
     lines.append(f"{key('values')}:   # 合同空白处的取值")
     variable_names = names.variables(variables)
     for variable in variables:
-        lines += _variable_lines(variable, example, _key(named(variable_names, variable.name, variable.label)))
+        lines += _variable_lines(variable, example, _key(named(variable_names, variable.name, variable.label)), zh)
     optional = library.includable(industry)
     optional_names = names.nodes(optional)
     lines.append(f"{key('include')}:   # 可选条款，按需加入（删除行首 # 即启用）：" if optional else f"{key('include')}: []")
@@ -220,7 +222,7 @@ def _party_lines(values: dict[str, str], kind: str, zh: bool) -> list[str]:
     return lines
 
 
-def _variable_lines(variable: Variable, example: bool, key: str) -> list[str]:
+def _variable_lines(variable: Variable, example: bool, key: str, zh: bool = False) -> list[str]:
     facts = [variable.type]
     if variable.min is not None:
         facts.append(f"最小 {variable.min}")
@@ -236,10 +238,24 @@ def _variable_lines(variable: Variable, example: bool, key: str) -> list[str]:
     if example:
         if value is None:
             value = _fallback_example(variable)
-        return [comment, f"  {key}: {_yaml_value(value)}"]
+        return [comment, f"  {key}: {_zh_value(variable, value) if zh else _yaml_value(value)}"]
     if variable.required:
         return [comment, f"  {key}:    # 必填"]
-    return [comment, f"  # {key}: {_yaml_value(variable.default)}"]
+    return [comment, f"  # {key}: {_zh_value(variable, variable.default) if zh else _yaml_value(variable.default)}"]
+
+
+def _zh_value(variable: Variable, value: Any) -> str:
+    """A value the way a Chinese spec writes it (是, 10000元, 3年, 2026年12月1日), read back as the same value."""
+    if variable.type == "bool":
+        return "是" if value else "否"
+    if variable.type == "money":
+        return f"{value}元"
+    unit = values.unit_of(variable.label)
+    if variable.type == "int" and unit in values.UNIT_WORDS and unit != "%":
+        return f"{value}{unit}"
+    if variable.type == "date":
+        return formats.format_date(value)
+    return _yaml_value(value)
 
 
 def _fallback_example(variable: Variable) -> Any:
@@ -257,7 +273,7 @@ def _fallback_example(variable: Variable) -> Any:
 def _yaml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float, Decimal)):
         return str(value)
     if isinstance(value, dt.date):
         return value.isoformat()
