@@ -22,6 +22,7 @@ import json
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import typst
@@ -38,8 +39,9 @@ from ._common import (
     signature_rows,
 )
 from .fonts import typst_font_coverage, typst_font_folder
-from .html import ASSETS_DIR
 
+ASSETS_DIR = Path(__file__).resolve().parent / "assets"
+"""The package's own assets: the only folder Typst may read (not imported from ``html``: no Jinja2 here)."""
 TEMPLATE = ASSETS_DIR / "contract.typ"
 
 # --- the document as data ----------------------------------------------------------------------
