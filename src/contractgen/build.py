@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import signals
 from .errors import UsageError
 from .i18n import msg
 from .model import Contract
@@ -153,14 +154,50 @@ def _process_pool(workers: int) -> ProcessPoolExecutor:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    _own_multiprocessing_folder()
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    with signals.ignored():
+        # multiprocessing's helper processes ignore SIGTERM and SIGHUP sent to the whole group (by
+        # ``timeout``, a closed terminal) as they do SIGINT, and leave the stopping to us: started
+        # now, they inherit the ignoring. Else they die mid-batch and print tracebacks.
+        from multiprocessing import resource_tracker
+
+        resource_tracker.ensure_running()
+        if method == "forkserver":
+            from multiprocessing import forkserver
+
+            forkserver.ensure_running()
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
                                initializer=_ignore_interrupts)
 
 
+POOL_FOLDER_PREFIX = "contractgen-pool-"
+
+
+def _own_multiprocessing_folder() -> None:
+    """Give multiprocessing a temporary folder named as ours (``contractgen-pool-pid123-…``), not ``pymp-…``.
+
+    It holds the forkserver's socket for the life of the process and is removed at exit, as
+    multiprocessing removes its own; a process killed outright leaves it, and the next batch
+    removes it (``signals.remove_stale``): a ``pymp-`` folder could be anybody's.
+    """
+    from multiprocessing import process, util
+
+    config = process.current_process()._config  # where multiprocessing.util.get_temp_dir() looks first
+    if config.get("tempdir") is not None:
+        return
+    signals.remove_stale(Path(tempfile.gettempdir()), POOL_FOLDER_PREFIX)
+    folder = tempfile.mkdtemp(prefix=POOL_FOLDER_PREFIX + signals.tag())
+    util.Finalize(None, shutil.rmtree, args=(folder, True), exitpriority=-100)
+    config["tempdir"] = folder
+
+
 def _ignore_interrupts() -> None:
-    """Workers leave Ctrl-C to the parent, which cancels the batch; else each would print a traceback."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    """Workers leave Ctrl-C, SIGTERM and SIGHUP (sent to the whole process group) to the parent,
+    which cancels the batch and shuts them down, so they end normally and remove their own
+    temporary folders; else each would print a traceback, or die leaving its folders behind."""
+    for signum in (signal.SIGINT, *signals.HANDLED):
+        signal.signal(signum, signal.SIG_IGN)
 
 
 def manifest(contract: Contract, outputs: Sequence[Output], *, spec_name: str, spec_sha256: str) -> dict:
@@ -226,18 +263,20 @@ def write_builds(out_dir: Path, builds: Iterable[Build], *, force: bool, keep: S
     """
     out_dir = Path(out_dir)
     check_output_folder(out_dir, force=force, keep=keep)
-    tmp = _temporary_folder(out_dir)
-    files = 0
+    tmp, files = None, 0
     try:
+        with signals.deferred():  # a signal between making the folder and noting it would leave it behind
+            tmp = _temporary_folder(out_dir)
         for subfolder, outputs, manifest_data in builds:
             with _writing(out_dir):
                 _write_files(tmp, subfolder, outputs, manifest_data)
             files += len(outputs)
-        with _writing(out_dir):
+        with _writing(out_dir), signals.deferred():  # the old folder moved aside must come back
             os.chmod(tmp, 0o755)
             _swap_into_place(tmp, out_dir.resolve())
     except BaseException:  # interrupts too: never leave a half-written folder
-        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
         raise
     return files
 
@@ -245,9 +284,11 @@ def write_builds(out_dir: Path, builds: Iterable[Build], *, force: bool, keep: S
 def _temporary_folder(out_dir: Path) -> Path:
     """An empty folder beside ``out_dir``, on the same file system so it can be renamed into place."""
     parent = out_dir.resolve().parent
+    for kind in ("tmp", "old"):  # left by a build that was killed outright (SIGKILL, power cut)
+        signals.remove_stale(parent, f".{out_dir.name}.{kind}-")
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=parent))
+        return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-{signals.tag()}", dir=parent))
     except OSError as exc:
         raise UsageError(msg("build.cannot-create-output", folder=str(out_dir), reason=str(exc.strerror or exc))) from None
 
@@ -286,7 +327,7 @@ def _swap_into_place(tmp: Path, target: Path) -> None:
     if not target.exists():
         tmp.rename(target)
         return
-    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-{signals.tag()}", dir=target.parent))
     old.rmdir()
     target.rename(old)
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import enum
 import json
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import click_messages
+from . import click_messages, signals
 from .errors import ContractgenError, InputError, SpecError, UsageError
 from .i18n import LANGUAGES, msg, set_language, text, use_language
 
@@ -29,19 +30,30 @@ if TYPE_CHECKING:
 
 
 class Exit(enum.IntEnum):
-    """Exit codes: like ``diff``, 1 also means “the two differ” for ``contractgen diff``."""
+    """Exit codes (the README's table): no command's success or failure shares a code with a bug."""
 
     OK = 0
     DIFFERENT = 1
-    INTERNAL = 1
+    """``diff``: the two differ (as ``diff`` and ``cmp`` say it)."""
+    MISSING = 1
+    """``doctor``: something required is missing."""
     INPUT = 2
+    """Bad input or usage: every problem listed, each with its file and line."""
+    INTERNAL = 70
+    """A bug in contractgen (``EX_SOFTWARE`` of sysexits.h)."""
+    INTERRUPTED = 130
+    """Ctrl-C (128 + SIGINT); SIGTERM gives 143 and SIGHUP 129 the same way."""
+    BROKEN_PIPE = 141
+    """The reader of the output went away (``| head``): 128 + SIGPIPE, as if the pipe had ended us."""
 
 
 class _Group(click.Group):
     """Turns our errors into one clear message each, and internal errors into a hint."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        with use_language(None):  # --lang holds for this command only, not for the rest of the process
+        # --lang holds for this command only, not for the rest of the process; SIGTERM and SIGHUP
+        # stop it like Ctrl-C, so nothing half-written or temporary is left.
+        with use_language(None), signals.handled():
             return self._invoke(ctx)
 
     def _invoke(self, ctx: click.Context) -> Any:
@@ -56,9 +68,15 @@ class _Group(click.Group):
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
+        except signals.Terminated as exc:
+            click.echo(text("cli.terminated", signal=exc.name), err=True)
+            ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo(text("cli.interrupted"), err=True)
-            ctx.exit(130)
+            ctx.exit(Exit.INTERRUPTED)
+        except BrokenPipeError:
+            _stdout_to_nowhere()
+            ctx.exit(Exit.BROKEN_PIPE)
         except Exception as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 traceback.print_exc()
@@ -66,6 +84,14 @@ class _Group(click.Group):
                 click.echo(text("cli.internal-error", kind=type(exc).__name__, detail=str(exc)), err=True)
                 click.echo(text("cli.internal-error-hint"), err=True)
             ctx.exit(Exit.INTERNAL)
+
+
+def _stdout_to_nowhere() -> None:
+    """After ``| head`` closed the pipe: later writes (and Python's flush at exit) go nowhere, quietly."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 def library_option(func: Callable) -> Callable:
@@ -381,7 +407,7 @@ def doctor() -> None:
             missing += check.required  # LibreOffice and poppler are only for tests and benchmarks
             if check.fix:
                 click.echo(text("cli.doctor-fix", fix=check.fix))
-    sys.exit(Exit.OK if not missing else Exit.INTERNAL)
+    sys.exit(Exit.OK if not missing else Exit.MISSING)
 
 
 def main() -> None:

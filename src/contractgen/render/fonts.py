@@ -22,7 +22,6 @@ stylesheet's families, so both engines pick the compact face first and the full 
 
 from __future__ import annotations
 
-import atexit
 import functools
 import hashlib
 import importlib.metadata
@@ -33,6 +32,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import signals
 from ..cache import cache_dir
 
 FORMAT_VERSION = "1"
@@ -181,7 +181,7 @@ def compact_faces() -> tuple[CompactFace, ...]:
 def _scratch_dir() -> Path:
     """A folder for this process's compact fonts, removed when it exits."""
     folder = Path(tempfile.mkdtemp(prefix="contractgen-fonts-"))
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    signals.remove_at_exit(lambda: folder)  # also in a batch's workers, which skip atexit
     return folder
 
 

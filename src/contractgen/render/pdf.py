@@ -26,6 +26,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from .. import signals
 from ..errors import ContractgenError
 from ..model import Contract
 from . import RenderOptions
@@ -84,6 +85,9 @@ def engine() -> Engine:
     fetcher = AssetsOnlyFetcher(ASSETS_DIR, files=(face.path for face in faces))
     base_url = ASSETS_DIR.as_uri() + "/"
     font_config = FontConfiguration()
+    # WeasyPrint's folder of @font-face files is removed by its __del__, which a batch's worker never
+    # runs (it ends with os._exit): remove it at exit either way.
+    signals.remove_at_exit(lambda: font_config._folder)
     css = CSS(string=font_face_rules(faces) + stylesheet_text(), base_url=base_url, url_fetcher=fetcher,
               font_config=font_config)
     return Engine(font_config, css, fetcher, base_url)
