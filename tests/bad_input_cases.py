@@ -30,6 +30,7 @@ from click.testing import CliRunner
 from contractgen import yamlio
 from contractgen.cli import cli
 from contractgen.render.docx import REFERENCE_DOCX
+from contractgen.spec import MAX_SPEC_BYTES
 
 # --- inputs --------------------------------------------------------------------------------------
 
@@ -385,10 +386,28 @@ CASES: tuple[Case, ...] = (
     _spec_case("empty", "Empty file", b"", 2, ("error: spec.yaml: file is empty",)),
     _spec_case("comments-only", "A file of nothing but comments", b"# industry: hotel\n\n", 2,
                ("error: spec.yaml: file is empty",)),
-    _spec_case("too-large", f"A file over the size limit ({yamlio.MAX_FILE_BYTES:,} bytes)",
-               spec(append="# " + "x" * yamlio.MAX_FILE_BYTES + "\n"), 2,
-               (f"error: spec.yaml: file is too large ({len(spec()) + yamlio.MAX_FILE_BYTES + 3:,} bytes; "
-                f"the limit is {yamlio.MAX_FILE_BYTES:,})",)),
+    _spec_case("too-large", f"A file over the size limit of a spec ({MAX_SPEC_BYTES:,} bytes)",
+               spec(append="# " + "x" * MAX_SPEC_BYTES + "\n"), 2,
+               (f"error: spec.yaml: file is too large ({len(spec()) + MAX_SPEC_BYTES + 3:,} bytes; "
+                f"the limit is {MAX_SPEC_BYTES:,})",)),
+    _spec_case("too-long", "A party name of 1,000 characters (a name takes 200; the PDF of a 100,000-character "
+               "one took 21 s)", spec(("name: 上海浦江酒店管理有限公司", "name: " + "浦" * 1000)), 2,
+               ("error: spec.yaml:8: parties.provider.name: must be at most 200 characters, got 1000",),
+               "name: 浦浦浦…"),
+    _spec_case("zero-width", "A name made only of zero-width characters (U+200B, U+2060)",
+               spec(("name: 李明", 'name: "\\u200b\\u2060"')), 2,
+               ("error: spec.yaml:5: parties.customer.name: character 1 is the invisible format character U+200B "
+                "(ZERO WIDTH SPACE), which prints as nothing or reverses the text after it; delete it",),
+               'name: "\\u200b\\u2060"'),
+    _spec_case("bidi-override", "A name with a right-to-left override (U+202E): the PDF would show another name",
+               spec(("name: 上海浦江酒店管理有限公司", "name: 上海浦江\u202e司公限有理管店酒")), 2,
+               ("error: spec.yaml:8: parties.provider.name: character 5 is the invisible format character U+202E "
+                "(RIGHT-TO-LEFT OVERRIDE), which prints as nothing or reverses the text after it; delete it",),
+               "name: 上海浦江\\u202e司公限有理管店酒 (U+202E written out here)"),
+    _spec_case("bidi-value", "A right-to-left mark in a contract number", spec(append='contract_no: "HT-\\u200f001"\n'), 2,
+               ("error: spec.yaml:15: contract_no: character 4 is the invisible format character U+200F "
+                "(RIGHT-TO-LEFT MARK), which prints as nothing or reverses the text after it; delete it",),
+               'contract_no: "HT-\\u200f001"'),
     _spec_case("billion-laughs", "YAML bomb: anchors and aliases (billion laughs)", BILLION_LAUGHS.encode(), 2,
                ("error: spec.yaml:1: anchors and aliases expand to too large a document",),
                "b: &b [*a, *a, *a, …]"),
@@ -450,6 +469,24 @@ CASES: tuple[Case, ...] = (
     _layer_case("layer-misused-value", "A template doing sums with a value", layer(("{{ term_years }}", "{{ term_years + 1 }}")),
                 2, ("error: company/clauses/house.yaml:8: clause 'house-rules.one': template cannot be rendered: "
                     'can only concatenate str (not "int") to str',), "{{ term_years + 1 }}"),
+    _layer_case("layer-huge-output", "A template asking for a billion characters (took 58 s and 5.9 GB)",
+                layer(("{{ term_years }}", "{{ 'x' * 1000000000 }}")), 2,
+                ("error: company/clauses/house.yaml:8: clause 'house-rules.one': template cannot be rendered: "
+                 "it asks for a size of 1,000,000,000 (at most 20,000)",), "{{ 'x' * 1000000000 }}"),
+    _layer_case("layer-endless-loop", "Nested loops over long texts (hung the build)",
+                layer(("{{ term_years }}", "{% for a in 'x' * 10000 %}{% for b in 'x' * 10000 %}{% endfor %}"
+                                           "{% endfor %}")), 2,
+                ("error: company/clauses/house.yaml:8: clause 'house-rules.one': template cannot be rendered: "
+                 "its loops run more than 10,000 times",), "{% for a in 'x' * 10000 %}{% for b in … %}"),
+    _layer_case("layer-long-output", "A template writing more than a clause can hold",
+                layer(("{{ term_years }}", "{% for a in 'x' * 5000 %}{{ customer_role * 5 }}{% endfor %}")), 2,
+                ("error: company/clauses/house.yaml:8: clause 'house-rules.one': template cannot be rendered: "
+                 "it writes more than 20,000 characters",), "{% for a in 'x' * 5000 %}{{ customer_role * 5 }}…"),
+    Case("layer-lint-first", "`lint` renders every template, so it finds what `build` would refuse",
+         {"company/clauses/house.yaml": layer(("{{ term_years }}", "{{ term_years|nosuch }}"))},
+         ("lint", "company"), 2,
+         ("company/clauses/house.yaml:8: clause 'house-rules.one': template cannot be rendered: No filter named "
+          "'nosuch'.", "problems found: 1"), "{{ term_years|nosuch }}", group=LAYER_GROUP),
     _layer_case("layer-html", "Library text with HTML and CSS: printed as text",
                 layer(("乙方应当", "<script>alert(1)</script><img src='file:///etc/passwd'>url(http://example.com/x)")),
                 0, (BUILT,), "<script>…</script><img src='file:///etc/passwd'>"),
@@ -614,7 +651,10 @@ class Result:
 
     @property
     def shown(self) -> str:
-        """What the user sees: the error output, or the normal output when there is none."""
+        """What the user sees: the error output, or the normal output when there is none; both when a
+        command reports on its output and sums up on the error output (``lint``)."""
+        if self.stderr.strip() and self.stdout.strip() and self.exit_code == 2:
+            return self.stdout + self.stderr
         return self.stderr if self.stderr.strip() else self.stdout
 
 

@@ -31,11 +31,12 @@ from .library import (
     as_number,
     did_you_mean,
     normalized,
+    text_problem,
     unknown_industry,
     value_problem,
 )
 from .model import Annex, Article, Clause, Contract, LibraryInfo, Paragraph, Party, Run, Section
-from .spec import PARTY_KEYS, PARTY_ROLES, SPEC_KEYS, Spec, field_label
+from .spec import MAX_LENGTHS, PARTY_KEYS, PARTY_ROLES, SPEC_KEYS, Spec, field_label
 from .yamlio import YamlMap, line_of
 
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
@@ -235,7 +236,7 @@ def _holds(ctx: _Ctx, condition: str | None) -> bool:
     values = {k: (v if v is not None else False) for k, v in ctx.values.items()}
     try:
         return bool(templates.environment().compile_expression(condition, undefined_to_none=False)(**values))
-    except (TemplateError, TypeError) as exc:
+    except templates.RENDER_ERRORS as exc:
         raise _template_failure(None, msg("compose.what-condition", condition=condition), exc) from None
 
 
@@ -344,7 +345,11 @@ def _party(ctx: _Ctx, parties: Any, role: str, designation: str, label: str, def
             ctx.problem(data, key, f"{where}.{key}", msg("spec.must-be-text", value=value))
             wrong.add(key)  # reported once, as the wrong type, not again as missing
             continue
-        if clean_value(str(value)):  # only control characters or spaces: as good as not given
+        problem = text_problem(str(value), MAX_LENGTHS[key])
+        if problem is not None:
+            ctx.problem(data, key, f"{where}.{key}", problem)
+            wrong.add(key)
+        elif clean_value(str(value)):  # only control characters or spaces: as good as not given
             fields[key] = clean_value(str(value))
     required = ["name", "credit_code", "address", "representative"] if kind == "organization" else ["name"]
     for key in required:
@@ -388,6 +393,10 @@ def _meta(ctx: _Ctx) -> dict[str, Any]:
         value = data.get(key)
         if value is not None and (isinstance(value, (bool, dict, list)) or not isinstance(value, (str, int, float))):
             ctx.problem(data, key, key, msg("spec.must-be-text", value=value))
+            value = None
+        problem = text_problem(str(value), MAX_LENGTHS[key]) if value is not None else None
+        if problem is not None:
+            ctx.problem(data, key, key, problem)
             value = None
         meta[key] = clean_value(str(value)) if value is not None else ""
     sign_date = data.get("sign_date")
@@ -485,12 +494,12 @@ def _paragraphs(ctx: _Ctx, source: str, builtins: dict[str, str], where: Any) ->
 
     context[templates.REF] = ref
     try:
-        text = templates.compiled(source).render(context)
+        text = templates.render(source, context)
     except _MissingRef as exc:
         who = (msg("compose.who-node", id=where.id, at=f"{where.loc.path}:{where.loc.line}") if where
                else msg("compose.who-recital"))
         raise SpecError([Problem(ctx.spec.path, None, "", msg("compose.ref-left-out", who=who, ref=exc.args[0]))]) from None
-    except (TemplateError, TypeError) as exc:  # the sandbox refused, or the template misuses a value
+    except templates.RENDER_ERRORS as exc:  # the sandbox or a limit refused, or the template misuses a value
         raise _template_failure(where, msg("compose.what-template"), exc) from None
     paragraphs = []
     for block in re.split(r"\n\s*\n", text.strip()):
@@ -507,7 +516,46 @@ def _template_failure(where: Any, what: Message, exc: Exception) -> LibraryError
     who = (msg("compose.who-kind", kind=msg(f"noun.{kind}"), id=getattr(where, "id", "?")) if where is not None
            else msg("compose.who-library"))
     return LibraryError([Problem(loc.path if loc else "library", loc.line if loc else None, "",
-                                 msg("compose.cannot-render", who=who, what=what, detail=str(exc)))])
+                                 msg("compose.cannot-render", who=who, what=what, detail=_detail(exc)))])
+
+
+def _detail(exc: Exception) -> Message | str:
+    return exc.args[0] if isinstance(exc, templates.TemplateLimit) else str(exc) or type(exc).__name__
+
+
+def check_templates(library: Library) -> list[Problem]:
+    """Render every template of the library with example values, as ``compose`` would: what a build
+    would refuse (the sandbox, a limit, a type error, an unknown filter), ``lint`` reports first."""
+    example = f"{MARK_OPEN}0{MARK_CLOSE}"  # templates see every value as a marked string, as in compose
+    context = {name: example for name in (*templates.BUILTINS, *library.variable)}
+    context[templates.REF] = lambda ident: "第一条"
+    values = {v.name: _example_value(v) for v in library.variables}
+    problems: list[Problem] = []
+    nodes: list[Any] = [*library.articles, *(c for a in library.articles for c in a.clauses), *library.annexes]
+    for node in nodes:
+        sources = [getattr(node, "text", ""), getattr(node, "intro", ""), *getattr(node, "items", ())]
+        for section in getattr(node, "sections", ()):
+            sources += ["\n\n".join(section.paragraphs), *section.items]
+        try:
+            for source in filter(None, sources):
+                templates.render(source, context)
+        except templates.RENDER_ERRORS as exc:
+            problems += _template_failure(node, msg("compose.what-template"), exc).problems
+        condition = getattr(node, "condition", None)
+        try:
+            if condition:
+                templates.environment().compile_expression(condition, undefined_to_none=False)(**values)
+        except templates.RENDER_ERRORS as exc:
+            problems += _template_failure(node, msg("compose.what-condition", condition=condition), exc).problems
+    return problems
+
+
+def _example_value(variable: Variable) -> Any:
+    """A value of the variable's type for trying a condition: its example, default, or a stand-in."""
+    for value in (variable.example, variable.default):
+        if value is not None:
+            return normalized(variable, value)
+    return {"bool": True, "int": 1, "decimal": 1, "money": 1, "date": dt.date(2026, 12, 1)}.get(variable.type, "")
 
 
 def _mark(marks: list[Run], run: Run) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
@@ -875,6 +876,27 @@ def value_problem(variable: Variable, value: Any) -> Message | None:
     return _value_problem(variable, value, shown=value)
 
 
+DEFAULT_MAX_LENGTH = 2000
+"""The longest text a string variable takes when its declaration gives no ``max_length``."""
+
+
+def text_problem(text: str, max_length: int) -> Message | None:
+    """Why a typed text cannot go into a contract: an invisible format character, or too long.
+
+    Format characters (Unicode category Cf: zero-width spaces and joiners, soft hyphens, BOMs, and
+    the bidirectional controls U+202A–U+202E, U+2066–U+2069) print as nothing or reorder what
+    follows them, so a name of U+200B alone reads as no name and U+202E makes a PDF show another
+    name than the one stored. No field needs one today.
+    """
+    for position, char in enumerate(text, 1):
+        if unicodedata.category(char) == "Cf":
+            return msg("value.format-character", position=position, code=f"{ord(char):04X}",
+                       name=unicodedata.name(char, "FORMAT CHARACTER"))
+    if len(text) > max_length:
+        return msg("value.too-long", max=max_length, count=len(text))
+    return None
+
+
 MAX_SHOWN = 60
 """A value quoted in a message is cut to this many characters (a pasted page would flood the terminal)."""
 
@@ -919,8 +941,9 @@ def _value_problem(variable: Variable, value: Any, shown: Any) -> Message | None
         return None
     if not _INVISIBLE.sub("", text):  # spaces and control characters alone print as nothing
         return msg("value.empty")
-    if variable.max_length is not None and len(text) > variable.max_length:
-        return msg("value.too-long", max=variable.max_length, count=len(text))
+    problem = text_problem(text, variable.max_length or DEFAULT_MAX_LENGTH)
+    if problem is not None:
+        return problem
     if variable.pattern and not re.search(variable.pattern, text):
         example = msg("value.for-example", example=variable.example) if variable.example is not None else ""
         return msg("value.pattern", pattern=variable.pattern, value=shown, example=example)

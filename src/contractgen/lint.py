@@ -63,6 +63,10 @@ def scan_damage(path: Path, display: str) -> list[Problem]:
 def lint(layers: Sequence[Path] = ()) -> list[Problem]:
     """Every problem in the shipped library plus ``layers``, sorted by file and line."""
     library, problems = read_library(layers)
+    if not problems:  # a library that loads: render every template as a build would
+        from .compose import check_templates
+
+        problems += check_templates(library)
     used: set[str] = set()
     for article in library.articles:
         used |= article.uses

@@ -21,12 +21,22 @@ from .errors import Problem, SpecError
 from .files import UnreadableFile, read_bounded
 from .i18n import msg
 from .library import ArticleDef, ClauseDef, Library, Variable
-from .yamlio import MAX_FILE_BYTES, YamlMap, decode, parse_yaml
+from .yamlio import YamlMap, decode, parse_yaml
 
 SPEC_KEYS = ("industry", "contract_no", "title", "sign_date", "sign_place", "parties", "values", "include",
              "exclude", "choose", "annexes")
 PARTY_KEYS = ("type", "name", "credit_code", "id_number", "address", "representative", "contact", "phone", "email")
 PARTY_ROLES = ("customer", "provider")
+MAX_LENGTHS = {
+    "title": 100, "contract_no": 64, "sign_place": 200,
+    "name": 200, "credit_code": 18, "id_number": 18, "address": 500, "representative": 100, "contact": 100,
+    "phone": 30, "email": 254,
+}
+"""The longest text each spec field takes (characters): a company's registered name is well under 200,
+an address under 500, an email address at most 254. String variables say theirs in the library
+(``max_length``, else ``library.DEFAULT_MAX_LENGTH``)."""
+MAX_SPEC_BYTES = 200_000
+"""A whole spec: its text fields at their longest fit in a few kilobytes; 200 KB is a mistake."""
 EMPTY = '""'
 FIELD_LABELS = {
     "industry": "行业", "contract_no": "合同编号", "title": "合同标题", "sign_date": "签订日期", "sign_place": "签订地点",
@@ -67,7 +77,7 @@ def load_spec(path: Path, display: str | None = None) -> Spec:
     """Read a spec file; YAML errors and a non-mapping top level are ``SpecError``."""
     display = display or str(path)
     try:
-        raw = read_bounded(path, MAX_FILE_BYTES)
+        raw = read_bounded(path, MAX_SPEC_BYTES)
     except UnreadableFile as exc:
         reason = msg("spec.is-folder") if exc.reason.code == "file.is-folder" else exc.reason
         raise SpecError([Problem(display, None, "", reason)]) from None
@@ -76,6 +86,8 @@ def load_spec(path: Path, display: str | None = None) -> Spec:
 
 def parse_spec(raw: bytes, display: str) -> Spec:
     """A spec from the bytes of its file."""
+    if len(raw) > MAX_SPEC_BYTES:
+        raise SpecError([Problem(display, None, "", msg("file.too-large", size=len(raw), limit=MAX_SPEC_BYTES))])
     try:
         data = parse_yaml(decode(raw, display), display)
     except SpecError:

@@ -7,10 +7,18 @@ placeholders and splices the values in afterwards.
 
 from __future__ import annotations
 
+import contextvars
+import functools
+import math
+import time
+from collections.abc import Callable, Iterator
 from functools import lru_cache
+from typing import Any
 
-from jinja2 import StrictUndefined, nodes
+from jinja2 import StrictUndefined, TemplateError, nodes, visitor
 from jinja2.sandbox import SandboxedEnvironment
+
+from .i18n import msg
 
 BUILTINS: frozenset[str] = frozenset(
     {"customer_role", "provider_role", "industry_name", "customer_name", "provider_name"}
@@ -20,10 +28,131 @@ REF = "ref"
 """``{{ ref('id') }}``: the current number of an article or clause."""
 
 
+MAX_OUTPUT = 20_000
+"""Characters one template may produce (the longest clause of the shipped library has under 1,000)."""
+MAX_ITERATIONS = 10_000
+"""Loop iterations one template may run, all its loops together."""
+MAX_SECONDS = 1.0
+"""Time one template may take (the shipped clauses take well under a millisecond)."""
+MAX_SIZE = MAX_OUTPUT
+"""The largest size an operation may ask for: ``'x' * n``, ``s|center(n)``, ``10 ** n``'s digits."""
+RENDER_ERRORS = (TemplateError, TypeError, ValueError, ArithmeticError, LookupError, RecursionError)
+"""What a library template's own mistakes raise while it renders (not bugs of ours)."""
+
+
+class TemplateLimit(TemplateError):
+    """A library template went past one of the limits above; ``args[0]`` is the message."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class _Budget:
+    """What one render has used; ``LimitedEnvironment`` checks it as the template runs."""
+
+    def __init__(self) -> None:
+        self.iterations = 0
+        self.deadline = time.monotonic() + MAX_SECONDS
+
+    def tick(self) -> None:
+        self.iterations += 1
+        if self.iterations > MAX_ITERATIONS:
+            raise TemplateLimit(msg("template.limit.loops", max=MAX_ITERATIONS))
+        if self.iterations % 256 == 0:
+            self.check_time()
+
+    def check_time(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise TemplateLimit(msg("template.limit.time", max=MAX_SECONDS))
+
+
+_budget: contextvars.ContextVar[_Budget] = contextvars.ContextVar("template_budget")
+
+
+def _check_size(value: Any) -> None:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_SIZE:
+        raise TemplateLimit(msg("template.limit.size", size=value, max=MAX_SIZE))
+
+
+def _bounded_loop(iterable: Any) -> Iterator[Any]:
+    budget = _budget.get(None) or _Budget()
+    for item in iterable:
+        budget.tick()
+        yield item
+
+
+class _BoundLoops(visitor.NodeTransformer):
+    """Every ``{% for %}`` iterates through ``_bounded_loop`` (compiled in, never visible to the text)."""
+
+    def visit_For(self, node: nodes.For) -> nodes.For:  # noqa: N802 - jinja's visitor naming
+        self.generic_visit(node)
+        node.iter = nodes.Call(nodes.Name(LOOP_GUARD, "load"), [node.iter], [], None, None)
+        return node
+
+
+LOOP_GUARD = "_contractgen_loop"
+
+
+class LimitedEnvironment(SandboxedEnvironment):
+    """The sandbox, plus limits: sizes asked of ``*``, ``**``, calls and filters, loop iterations, time."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**":
+            _check_size(right)
+            if isinstance(left, (int, float)) and isinstance(right, (int, float)) and abs(left) > 1 and \
+                    right * math.log10(abs(left)) > 100:
+                raise TemplateLimit(msg("template.limit.power", left=left, right=right))
+        elif operator == "*":
+            for size, other in ((left, right), (right, left)):
+                if isinstance(other, (str, list, tuple)):
+                    _check_size(size * len(other) if isinstance(size, int) and not isinstance(size, bool) else 0)
+        return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - jinja's
+        for value in (*args, *kwargs.values()):
+            _check_size(value)
+        return super().call(__context, __obj, *args, **kwargs)
+
+
+def _limited_filter(function: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(function)
+    def limited(*args: Any, **kwargs: Any) -> Any:
+        for value in (*args[1:], *kwargs.values()):  # the first is the value filtered, a size itself
+            _check_size(value)
+        return function(*args, **kwargs)
+    return limited
+
+
 @lru_cache(maxsize=1)
-def environment() -> SandboxedEnvironment:
+def environment() -> LimitedEnvironment:
     """The sandboxed environment shared by the library checks and the composer."""
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    env = LimitedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    env.filters = {name: _limited_filter(f) for name, f in env.filters.items()}
+    env.globals[LOOP_GUARD] = _bounded_loop
+    return env
+
+
+def render(source: str, context: dict[str, Any]) -> str:
+    """A library template rendered within the limits; ``TemplateLimit`` past one of them, and
+    ``RENDER_ERRORS`` for the template's own mistakes."""
+    template = compiled(source)
+    if isinstance(template, _Plain):
+        return template.text
+    budget = _Budget()
+    token = _budget.set(budget)
+    try:
+        parts, size = [], 0
+        for part in template.generate(context):  # piece by piece, so a runaway is stopped early
+            size += len(part)
+            if size > MAX_OUTPUT:
+                raise TemplateLimit(msg("template.limit.output", max=MAX_OUTPUT))
+            budget.check_time()
+            parts.append(part)
+        return "".join(parts)
+    finally:
+        _budget.reset(token)
 
 
 @lru_cache(maxsize=4096)
@@ -69,4 +198,5 @@ def compiled(source: str):  # -> jinja2.Template
     """
     if "{" not in source:
         return _Plain(source)
-    return environment().from_string(source)
+    env = environment()
+    return env.from_string(_BoundLoops().visit(env.parse(source)))
