@@ -258,6 +258,9 @@ def _batch_case(id: str, input: str, specs: tuple[str, ...], exit_code: int, exp
     return Case(id, input, {**PREVIOUS_BUILD, **BATCH, **(files or {})}, args, exit_code, expect, group=OUTPUT_GROUP)
 
 
+DRAFT = b"industry: hotel\nparties:\n  customer: {name: \xe6\x9d\x8e\xe6\x98\x8e, phone: '13800138000'}\n" \
+        b"values:\n  term_years: 3\n"
+"""A draft spec: no 签订日期, no 乙方 yet."""
 FILES_GROUP = "Files handed in: a firm's Word template, devices, pipes"
 COMPARE_GROUP = "Their Word file (`contractgen compare`)"
 _OFFICE_RELS = (b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
@@ -353,6 +356,14 @@ CASES: tuple[Case, ...] = (
          "contract_no: 00123, penalty_amount: 050000", excerpt=True),
     _spec_case("yaml11-yes", "`yes` in a text field (YAML 1.1 reads it as true)", spec(append="sign_place: yes\n"), 0,
                (BUILT,), "sign_place: yes"),
+    _spec_case("huge-number", "A number of 5,000 digits (was an internal error)",
+               spec(("penalty_amount: 10000", "penalty_amount: " + "9" * 5000)), 2,
+               ('error: spec.yaml:14: values.penalty_amount: must be an amount of money from 0 to 100000000, got "'
+                + "9" * 30 + '…"',), "penalty_amount: 999…(5,000 digits)"),
+    _spec_case("party-type", "An unknown kind of party: one message, not a guess about its fields on top",
+               spec(("    name: 李明", "    type: company\n    name: 李明")), 2,
+               ("error: spec.yaml:5: parties.customer.type: must be person or organization, got 'company'",),
+               "type: company"),
     _spec_case("date-quoted", "A date in quotes, as `init` leaves room for", spec(("2026-12-01", '"2026-12-01"')), 0,
                (BUILT,), 'sign_date: "2026-12-01"'),
     _spec_case("date-chinese", "A date written the Chinese way", spec(("2026-12-01", "2026年12月1日")), 0, (BUILT,),
@@ -581,6 +592,11 @@ CASES: tuple[Case, ...] = (
     _batch_case("batch-jobs-0", "No processes to build with", ("a.yaml", "b.yaml"), 2,
                 ("error: --jobs must be at least 1, got 0",), "--jobs", "0"),
 
+    _file_case("reference-docx-libreoffice", "A firm's template saved by LibreOffice (its own name for the core "
+               "properties; the output had two `docProps/core.xml`)",
+               {"firm.docx": reference_docx("_rels/.rels", "package/2006/relationships/metadata",
+                                            "officedocument/2006/relationships/metadata")}, 0, (BUILT,),
+               "--reference-docx", "firm.docx"),
     _file_case("reference-docx", "A firm's own template (a copy of the shipped one, for comparison)",
                {"firm.docx": reference_docx("word/header1.xml", "合同编号：", "本公司合同编号：")}, 0, (BUILT,),
                "--reference-docx", "firm.docx"),
@@ -608,6 +624,23 @@ CASES: tuple[Case, ...] = (
                ("error: reference DOCX firm.docx: word/header1.xml: cannot read the tags in “{% if draft %}草稿：本文本尚未"
                 "定稿，不得作为正式合同签署{% endif合同编号：{{ contract_…”; a tag opens with {{ or {% and "
                 "closes with }} or %}",), "--reference-docx", "firm.docx", shows="{% endif"),
+    Case("diff-drafts", "`diff` of two drafts (no 签订日期 yet): compared as they are",
+         {"a.yaml": DRAFT, "b.yaml": DRAFT.replace(b"term_years: 3", b"term_years: 5")}, ("diff", "a.yaml", "b.yaml"),
+         1, ("  value term_years: 3 → 5", "1 modified, 1 values; 2 revisions (1 insertions, 1 deletions)"),
+         excerpt=True, group=FILES_GROUP),
+    Case("diff-both-bad", "`diff` of two bad specs: the problems of both",
+         {"a.yaml": spec(("term_years: 3", "term_years: 31")), "b.yaml": spec(("term_years: 3", "term_years: 0"))},
+         ("diff", "a.yaml", "b.yaml"), 2,
+         ("error: a.yaml:13: values.term_years: must be an integer from 1 to 30, got 31",
+          "error: b.yaml:13: values.term_years: must be an integer from 1 to 30, got 0"), group=FILES_GROUP),
+    Case("diff-device", "`diff` of a spec and `/dev/null`", {"spec.yaml": spec()}, ("diff", "spec.yaml", "/dev/null"),
+         2, ("error: /dev/null: is not a regular file (a device, a pipe or a socket); give a saved file",),
+         group=FILES_GROUP),
+    Case("annex-blank", "The blank annex forms of an industry (no 草稿 mark: blank forms are not drafts)", {},
+         ("annex", "hotel", "-o", "out", "--format", "md"), 0, ("out: 2 files",), group=FILES_GROUP),
+    Case("annex-unknown", "`annex` of an industry misspelt", {}, ("annex", "Hotel", "-o", "out"), 2,
+         ("error: unknown industry 'Hotel' (did you mean 'hotel'?); one of: car-rental, catering, education, fitness, "
+          "hotel, software, telecom",), group=FILES_GROUP),
     Case("spec-device", "The spec is a device that never ends (`/dev/zero`)", {}, ("build", "/dev/zero", "-o", "out"),
          2, ("error: /dev/zero: is not a regular file (a device, a pipe or a socket); give a saved file",),
          group=FILES_GROUP),

@@ -525,3 +525,20 @@ def test_yaml_numbers_pickle_as_typed() -> None:
 def test_yaml_tags_that_make_bytes_or_sets_are_refused(tag: str) -> None:
     with pytest.raises(InputError, match="YAML tag not allowed"):
         parse_yaml(f"a: {tag}\n", "x.yaml")
+
+
+def test_blank_annex_forms_carry_no_draft_mark(tmp_path: Path) -> None:
+    result = run_case(next(c for c in CASES if c.id == "annex-blank"), tmp_path)
+    texts = [p.read_text(encoding="utf-8") for p in sorted((tmp_path / "out").rglob("*.md"))]
+    assert result.exit_code == 0 and texts
+    assert not any("草稿" in t or "不得作为正式合同签署" in t for t in texts)
+
+
+def test_a_libreoffice_template_gives_one_core_properties_part_the_contracts(tmp_path: Path) -> None:
+    import zipfile
+
+    run_case(next(c for c in CASES if c.id == "reference-docx-libreoffice"), tmp_path)
+    with zipfile.ZipFile(tmp_path / "out" / "contract.docx") as package:
+        names = package.namelist()
+        core = package.read("docProps/core.xml").decode()
+    assert len(names) == len(set(names)) and "<dc:title>酒店住宿服务反馈和评价合同</dc:title>" in core

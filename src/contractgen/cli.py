@@ -387,6 +387,8 @@ def annex(source: str, out_dir: Path, fmt: str, draft: bool, force: bool, layers
     library = _library(layers)
     if source in library.industry:
         contract = blank_annexes(library, source)
+    elif not Path(source).exists() and Path(source).suffix not in (".yaml", ".yml") and "/" not in source:
+        _industry(library, source)  # `annex Hotel` meant an industry, not a file: unknown, with a suggestion
     else:
         _, contract = _compose(Path(source), layers, draft)
     outputs = render_outputs(contract, formats, contract_file=False)

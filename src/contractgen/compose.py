@@ -335,6 +335,7 @@ def _party(ctx: _Ctx, parties: Any, role: str, designation: str, label: str, def
     if kind not in ("person", "organization"):
         ctx.problem(data, "type", f"{where}.type", msg("spec.party-type", value=kind))
         kind = default_kind
+        absent = True  # which fields are required depends on the type: no guess on top of the real error
     fields: dict[str, str] = {}
     wrong: set[str] = set()
     for key in PARTY_KEYS[1:]:
@@ -635,9 +636,11 @@ def _annex(ctx: _Ctx, annex: AnnexDef, number: str, builtins: dict[str, str]) ->
 
 
 def blank_annexes(library: Library, industry: str) -> Contract:
-    """A draft contract of an industry with no spec: its annexes come out as blank forms."""
+    """A contract of an industry with no spec, composed as a draft (every value blank) so that its
+    annexes come out as blank forms, to be filled in by hand; not marked 草稿: a blank form is not an
+    unfinished contract, and the mark says it must not be signed."""
     from .spec import Spec
 
     data = YamlMap(industry=industry)
     data.line, data.key_lines = 1, {"industry": 1}
-    return compose(Spec(f"<{industry}>", data, ""), library, draft=True)
+    return replace(compose(Spec(f"<{industry}>", data, ""), library, draft=True), draft=False)

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .diff import ChangeSet, diff_contracts, diff_libraries
-from .errors import InputError, Problem, UsageError
+from .errors import InputError, Problem, SpecError, UsageError
 from .i18n import msg
 from .library import FOLDERS, Library, load_library
 
@@ -34,6 +34,8 @@ def compare(old: str, new: str, *, git: bool = False, layers: Sequence[Path] = (
     for path in (old_path, new_path):
         if not path.exists():
             raise InputError([Problem(str(path), None, "", msg("diff.no-such-path"))])
+        if not path.is_dir() and not path.is_file():  # /dev/null, a pipe: neither a library nor a spec
+            raise InputError([Problem(str(path), None, "", msg("file.not-regular"))])
     if old_path.is_dir() and new_path.is_dir():
         return diff_libraries(load_library_folder(old_path), load_library_folder(new_path), old, new)
     if old_path.is_file() and new_path.is_file():
@@ -41,9 +43,17 @@ def compare(old: str, new: str, *, git: bool = False, layers: Sequence[Path] = (
         from .spec import load_spec
 
         library = load_library(layers)
-        old_contract = compose(load_spec(old_path, old), library)
-        new_contract = compose(load_spec(new_path, new), library)
-        return diff_contracts(old_contract, new_contract, old, new)
+        # Drafts compare as they are (missing values as blanks; diff has no --draft), and the
+        # problems of both sides are reported at once.
+        contracts, problems = [], []
+        for path, name in ((old_path, old), (new_path, new)):
+            try:
+                contracts.append(compose(load_spec(path, name), library, draft=True))
+            except SpecError as exc:
+                problems += exc.problems
+        if problems:
+            raise SpecError(problems)
+        return diff_contracts(*contracts, old, new)
     raise UsageError(msg("diff.mixed-inputs", old=msg("noun.folder" if old_path.is_dir() else "noun.file"),
                          new=msg("noun.folder" if new_path.is_dir() else "noun.file")))
 

@@ -100,6 +100,8 @@ BLANK_SIGN_DATE = "＿＿＿＿年＿＿月＿＿日"
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _OFFICE_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 _CORE_PROPS = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+_CORE_PROPS_LIBREOFFICE = "http://schemas.openxmlformats.org/officedocument/2006/relationships/metadata/core-properties"
+"""The relationship type LibreOffice writes for the same part (python-docx does not know it)."""
 
 
 def _w(tag: str) -> str:
@@ -213,7 +215,8 @@ def _skeleton(data: bytes, draft: bool, source: Message | str) -> _Skeleton:
     by_name = dict(members)
     rels = etree.fromstring(by_name["_rels/.rels"])
     targets = {rel.get("Type"): rel.get("Target", "").lstrip("/") for rel in rels}
-    return _Skeleton(members, targets[_OFFICE_DOC], targets.get(_CORE_PROPS), styles, text_width)
+    core = targets.get(_CORE_PROPS) or targets.get(_CORE_PROPS_LIBREOFFICE)  # replaced by the contract's
+    return _Skeleton(members, targets[_OFFICE_DOC], core, styles, text_width)
 
 
 # --------------------------------------------------------------------------------------------------
