@@ -28,6 +28,7 @@ import datetime as dt
 import importlib
 import importlib.metadata
 import importlib.util
+import itertools
 import json
 import os
 import platform
@@ -784,6 +785,46 @@ def mutated_library(workdir: Path) -> Path:
     return dst
 
 
+TEXT_LENGTHS = (200, 2_000, 10_000)
+"""Characters of the provider's name in the text-length row: the spec's limit (200), then far past it."""
+
+
+def measure_text_length(inputs: Inputs, runs: int) -> list[tuple[int, Stat]]:
+    """PDF render time with the provider's name ``n`` characters long, for each of ``TEXT_LENGTHS``.
+
+    The name is set in the composed contract (a spec refuses a name over 200 characters), so this
+    measures the renderer alone: a 100,000-character name once took 21 s, growing faster than its length.
+    """
+    import dataclasses
+
+    from contractgen.compose import compose
+    from contractgen.library import load_library
+    from contractgen.render import RenderOptions, render
+    from contractgen.spec import parse_spec
+
+    industry = inputs.industries[0]
+    contract = compose(parse_spec(inputs.spec_texts[industry].encode(), f"{industry}.yaml"), load_library())
+    contract = dataclasses.replace(contract, annexes=())
+    found = []
+    for n in TEXT_LENGTHS:
+        customer, provider = contract.parties
+        name = dataclasses.replace(provider.name, text="浦江酒店管理" * (n // 6) + "浦" * (n % 6))
+        long_name = dataclasses.replace(contract, parties=(customer, dataclasses.replace(provider, name=name)))
+        stat, _ = measure(lambda c=long_name: render(c, "pdf", RenderOptions()), runs)
+        found.append((n, stat))
+    return found
+
+
+def text_length_rows(found: list[tuple[int, Stat]]) -> list[Row]:
+    """Time per 1,000 characters added, between each length and the next: flat when linear."""
+    slopes = [(b.median - a.median) / (m - n) * 1000 for (n, a), (m, b) in itertools.pairwise(found)]
+    value = " → ".join(f"{n:,}: {ms(stat.median)}" for n, stat in found)
+    linear = slopes[-1] <= 2 * max(slopes[0], 0.001)
+    return [Row("pdf-text-length", "PDF render, warm, by length of one value (the provider's name, characters)",
+                value, "per 1,000 characters: " + " / ".join(ms(s) for s in slopes),
+                "linear: the last step's time per character at most 2x the first's", linear)]
+
+
 def measure_diff(inputs: Inputs, runs: int, workdir: Path) -> DiffResult:
     """A whole-library diff (shipped vs mutated copy) and a DOCX redline between two industries."""
     try:
@@ -887,7 +928,8 @@ ROW_KEYS = ("load-cold", "load-warm", "first-pdf", "parse", "compose", "docx", "
             "cold-help", "cold-help-imports", "cold-docx", "cold-docx-imports", "cold-docx-pdf", "batch-total",
             "batch-linear", "batch-memory", "batch-parallel", "lo-per-call", "lo-ratio", "lo-batch", "diff-library",
             "diff-redline", "compare",
-            "pdf-typst", "cold-docx-pdf-typst", "lo-cold-typst", "batch-parallel-typst", "lo-batch-typst")
+            "pdf-typst", "cold-docx-pdf-typst", "lo-cold-typst", "batch-parallel-typst", "lo-batch-typst",
+            "pdf-text-length")
 """Every row the table always has (LibreOffice adds ``lo-all-files`` and ``lo-batch-one-process`` when it ran)."""
 
 
@@ -954,6 +996,8 @@ def run_all(inputs: Inputs, workdir: Path, *, runs: int, batch: int, libreoffice
     report.rows += typst_rows(lo, cold, typst_parallel)
     if lo.note:
         report.notes.append(lo.note)
+    progress("PDF by text length")
+    report.rows += text_length_rows(measure_text_length(inputs, runs))
     progress("diff and redline")
     diff = measure_diff(inputs, runs, workdir)
     report.rows += diff_rows(diff)

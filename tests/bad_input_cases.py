@@ -498,6 +498,10 @@ CASES: tuple[Case, ...] = (
          ("lint", "company"), 2,
          ("company/clauses/house.yaml:8: clause 'house-rules.one': template cannot be rendered: No filter named "
           "'nosuch'.", "problems found: 1"), "{{ term_years|nosuch }}", group=LAYER_GROUP),
+    Case("layer-format-character", "`lint` of library text with a right-to-left override (U+202E)",
+         {"company/clauses/house.yaml": layer(("乙方应当", "乙方\u202e应当"))}, ("lint", "company"), 2,
+         ("company/clauses/house.yaml:9: invisible format character U+202E (RIGHT-TO-LEFT OVERRIDE), which prints as "
+          "nothing or reverses the text after it; delete it", "problems found: 1"), "乙方\\u202e应当", group=LAYER_GROUP),
     _layer_case("layer-html", "Library text with HTML and CSS: printed as text",
                 layer(("乙方应当", "<script>alert(1)</script><img src='file:///etc/passwd'>url(http://example.com/x)")),
                 0, (BUILT,), "<script>…</script><img src='file:///etc/passwd'>"),

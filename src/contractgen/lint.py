@@ -10,6 +10,7 @@ files themselves, so each report names the exact line.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -57,6 +58,10 @@ def scan_damage(path: Path, display: str) -> list[Problem]:
             problems.append(Problem(display, number, "", msg("lint.ascii-punctuation", text=ASCII_PUNCT.search(content).group())))
         if STRAY.search(content) and not content.lstrip().startswith(("pattern:", "- pattern")):
             problems.append(Problem(display, number, "", msg("lint.stray")))
+        hidden = next((c for c in line if unicodedata.category(c) == "Cf"), None)
+        if hidden is not None:  # as in a spec's values: prints as nothing, or turns the text around
+            problems.append(Problem(display, number, "", msg("lint.format-character", code=f"{ord(hidden):04X}",
+                                                             name=unicodedata.name(hidden, "FORMAT CHARACTER"))))
     return problems
 
 
