@@ -48,7 +48,7 @@ def test_a_signalled_batch_leaves_the_output_and_the_temporary_folder_as_they_we
                                cwd=work, env={**os.environ, "TMPDIR": str(tmp)}, start_new_session=True,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
-    while not any(p.name.startswith(".out.tmp-") for p in work.iterdir()):  # the batch is under way
+    while not list(work.glob(".out.tmp-*/s0")):  # under way: the workers are up, the first contract written
         assert process.poll() is None and time.monotonic() < deadline, process.communicate()
         time.sleep(0.02)
     (os.killpg if group else os.kill)(process.pid, signum)

@@ -156,10 +156,11 @@ def _process_pool(workers: int) -> ProcessPoolExecutor:
 
     _own_multiprocessing_folder()
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    with signals.ignored():
-        # multiprocessing's helper processes ignore SIGTERM and SIGHUP sent to the whole group (by
-        # ``timeout``, a closed terminal) as they do SIGINT, and leave the stopping to us: started
-        # now, they inherit the ignoring. Else they die mid-batch and print tracebacks.
+    with signals.deferred():
+        # multiprocessing's helper processes leave SIGTERM and SIGHUP sent to the whole group (by
+        # ``timeout``, a closed terminal) to us, as they do SIGINT: started now, they inherit the
+        # blocked signals (and the workers they fork ignore them). Else they die mid-batch and print
+        # tracebacks. Deferred, not ignored, here: a signal arriving meanwhile still stops us after.
         from multiprocessing import resource_tracker
 
         resource_tracker.ensure_running()
@@ -171,11 +172,11 @@ def _process_pool(workers: int) -> ProcessPoolExecutor:
                                initializer=_ignore_interrupts)
 
 
-POOL_FOLDER_PREFIX = "contractgen-pool-"
+POOL_FOLDER_PREFIX = "contractgen-mp-"
 
 
 def _own_multiprocessing_folder() -> None:
-    """Give multiprocessing a temporary folder named as ours (``contractgen-pool-pid123-…``), not ``pymp-…``.
+    """Give multiprocessing a temporary folder named as ours (``contractgen-mp-pid123-…``), not ``pymp-…``.
 
     It holds the forkserver's socket for the life of the process and is removed at exit, as
     multiprocessing removes its own; a process killed outright leaves it, and the next batch
@@ -184,7 +185,9 @@ def _own_multiprocessing_folder() -> None:
     from multiprocessing import process, util
 
     config = process.current_process()._config  # where multiprocessing.util.get_temp_dir() looks first
-    if config.get("tempdir") is not None:
+    # The forkserver's socket goes in it, and a socket's path has at most 107 bytes: with a long
+    # TMPDIR, leave multiprocessing its own shorter name.
+    if config.get("tempdir") is not None or len(tempfile.gettempdir()) + len(POOL_FOLDER_PREFIX) + 50 > 107:
         return
     signals.remove_stale(Path(tempfile.gettempdir()), POOL_FOLDER_PREFIX)
     folder = tempfile.mkdtemp(prefix=POOL_FOLDER_PREFIX + signals.tag())

@@ -64,20 +64,6 @@ def handled() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def ignored() -> Iterator[None]:
-    """Inside the block, ``SIGTERM`` and ``SIGHUP`` are ignored, and so in processes started in it."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = {s: signal.signal(s, signal.SIG_IGN) for s in HANDLED}
-    try:
-        yield
-    finally:
-        for s, handler in previous.items():
-            signal.signal(s, handler)
-
-
-@contextlib.contextmanager
 def deferred() -> Iterator[None]:
     """Ctrl-C, SIGTERM and SIGHUP wait until the block is done (then arrive as usual): for steps that
     must not stop half way, like making a temporary folder and noting it for removal, or swapping
