@@ -7,9 +7,11 @@ process), with a private temporary folder, so whatever a run leaves behind is se
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -34,11 +36,13 @@ def _specs(folder: Path, count: int) -> list[str]:
 @pytest.mark.parametrize(("signum", "group"), [(signal.SIGTERM, False), (signal.SIGHUP, True)],
                          ids=["SIGTERM-to-contractgen", "SIGHUP-to-the-process-group"])
 def test_a_signalled_batch_leaves_the_output_and_the_temporary_folder_as_they_were(
-        signum: int, group: bool, tmp_path: Path) -> None:
+        signum: int, group: bool, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     """Sent to contractgen alone (``kill PID``) or to its whole group, workers included (a closed terminal)."""
-    work, tmp = tmp_path / "work", tmp_path / "tmp"
+    work = tmp_path / "work"
     work.mkdir()
-    tmp.mkdir()
+    # A short TMPDIR of its own: the forkserver's socket lives in it, and socket paths have at most 107 bytes.
+    tmp = Path(tempfile.mkdtemp(prefix="cg-", dir="/tmp"))
+    request.addfinalizer(lambda: shutil.rmtree(tmp, ignore_errors=True))
     names = _specs(work, 4)
     for name, data in PREVIOUS_BUILD.items():
         (work / name).parent.mkdir(parents=True, exist_ok=True)
