@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, getcontext
 from typing import Any
 
 BOOL_WORDS = {"true": True, "false": False, "yes": True, "no": False, "on": True, "off": False,
@@ -182,7 +182,9 @@ def _words(text: str) -> Decimal | None:
 def _tidy(number: Decimal) -> Decimal:
     """12000.0 → 12000, 1200.50 → 1200.5: one amount, one spelling (the contract records it)."""
     tidy = number.normalize()
-    return tidy.quantize(Decimal(1)) if tidy == tidy.to_integral_value() else tidy
+    if tidy != tidy.to_integral_value() or tidy.adjusted() >= getcontext().prec:
+        return tidy  # a number of more digits than the context holds cannot be quantized; a range check refuses it
+    return tidy.quantize(Decimal(1))
 
 
 def phone(text: str) -> str | None:
