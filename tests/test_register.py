@@ -165,7 +165,7 @@ def test_zip_holds_every_file_and_the_manifest_and_is_reproducible(register):
 
 @pytest.mark.parametrize("pattern", ["HT-{year}-{seq:04d}", "HT-{code}-{nope}-{seq}", "HT-{code}-{seq:zz}"])
 def test_a_pattern_that_could_repeat_or_break_is_refused(tmp_path, pattern):
-    with pytest.raises(UsageError, match="合同编号格式"):
+    with pytest.raises(UsageError, match="contract number pattern"):
         open_register(tmp_path, f"sqlite:///{tmp_path / 'r.db'}", number_pattern=pattern)
 
 

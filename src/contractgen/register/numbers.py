@@ -13,6 +13,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from ..errors import UsageError
+from ..i18n import msg
 from .db import upsert_ignoring
 from .models import NumberSequence
 
@@ -27,12 +28,11 @@ def check_pattern(pattern: str) -> None:
         names = {name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
         format_number(pattern, "car-rental", 2026, 1)
     except (ValueError, KeyError, IndexError) as exc:
-        raise UsageError(f"合同编号格式 {pattern!r} 无效：{exc}") from None
+        raise UsageError(msg("register.pattern-invalid", pattern=pattern, reason=str(exc))) from None
     if unknown := names - FIELDS:
-        raise UsageError(f"合同编号格式 {pattern!r} 含未知字段 {', '.join(sorted(unknown))}；"
-                         "可用：{industry} {code} {year} {seq}")
+        raise UsageError(msg("register.pattern-unknown-field", pattern=pattern, fields=tuple(sorted(unknown))))
     if "seq" not in names or not names & {"industry", "code"}:
-        raise UsageError(f"合同编号格式 {pattern!r} 须包含 {{seq}} 及 {{code}} 或 {{industry}}（各行业各自编号，否则会重号）")
+        raise UsageError(msg("register.pattern-repeats", pattern=pattern))
 
 
 def format_number(pattern: str, industry: str, year: int, seq: int) -> str:
