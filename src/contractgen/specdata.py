@@ -80,4 +80,12 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):  # the reader's YamlInt: as typed when that is not plain (00123, +5)
+        return int(value) if str(value) == str(int(value)) else str(value)
+    if isinstance(value, float):  # YamlFloat: the typed characters (1.10 stays 1.10)
+        return str(value)
+    if isinstance(value, str):
+        return str(value)
     return value
