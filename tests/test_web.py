@@ -317,7 +317,7 @@ def test_every_page_text_is_in_both_catalogs():
     ids = set()
     for path in WEB.rglob("*"):
         if path.suffix in (".html", ".py"):
-            ids |= set(re.findall(r"""\bt(?:ext)?\(\s*["'](web\.[a-z0-9.-]+)["']""", path.read_text(encoding="utf-8")))
+            ids |= set(re.findall(r"""\bt(?:ext)?\(\s*["'](web\.[a-z0-9.-]*[a-z0-9])["']""", path.read_text(encoding="utf-8")))
     assert len(ids) > 80
     assert not ids - zh.keys() and not ids - en.keys(), sorted(ids - zh.keys())
     made = {f"web.error.{n}{s}" for n in ("csrf", "not-found", "not-allowed", "too-large", "unprocessable",

@@ -55,17 +55,20 @@ class FieldProblems:
     """A spec's problems: by the form field that shows them, and those no field shows."""
 
     at: dict[str, list[str]] = field(default_factory=dict)
+    listed: list[tuple[str, str, str]] = field(default_factory=list)
+    """(field id, the field's label, message) of those shown at a field, for the list at the top."""
     general: list[str] = field(default_factory=list)
     count: int = 0
 
 
-def field_problems(error: InputError, shown: set[str]) -> FieldProblems:
-    """Each problem at its form field (``shown``: the ids of the fields on the page), the rest in a list."""
+def field_problems(error: InputError, shown: dict[str, str]) -> FieldProblems:
+    """Each problem at its form field (``shown``: id → label of the fields on the page), the rest in a list."""
     found = FieldProblems(count=len(error.problems))
     for problem in error.problems:
         target = field_id(problem.field) if problem.field else ""
         if target in shown:
             found.at.setdefault(target, []).append(problem.message)
+            found.listed.append((target, shown[target] or problem.label or problem.field, problem.message))
         else:
             found.general.append(f"{problem.label or problem.field}：{problem.message}" if problem.field
                                  else problem.message)

@@ -11,6 +11,7 @@ form from a saved spec (a draft, a register entry, an uploaded file).
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -84,8 +85,11 @@ class Layout:
     """Heading → variable names, one group per article that first uses them."""
     includable: tuple[Option, ...]
     excludable: tuple[Option, ...]
-    alternatives: tuple[tuple[str, tuple[Option, ...]], ...]
+    alternatives: tuple[tuple[str, str, tuple[Option, ...]], ...]
+    """Group name, the heading of the article it belongs to, the alternatives."""
     annexes: tuple[Option, ...]
+    required: frozenset[str] = frozenset()
+    """Variables every contract of the industry needs (no default, used by a clause that is always there)."""
 
 
 def contract_form(library: Library, industry: str, **kwargs: Any) -> FlaskForm:
@@ -127,11 +131,34 @@ def _layout(library: Library, industry: str) -> Layout:
             groups.append((article.title, names))
     if rest := tuple(n for n in variables if n not in seen):
         groups.append(("附件", rest))
-    alternatives = tuple((group, tuple(_option(n) for n in nodes)) for group, nodes in library.alternatives(industry).items())
+    alternatives = tuple((group, _article_title(library, nodes[0]), _distinguished(library, nodes))
+                         for group, nodes in library.alternatives(industry).items())
     excludable = tuple(_option(n) for n in library.node.values() if n.excludable and library.offered(n, industry))
     annexes = tuple(_option(a) for a in library.annexes if library.offered(a, industry))
+    always: set[str] = set()
+    for article in library.articles_for(industry):
+        for node in (article, *article.clauses):
+            if node.kind in ("base", "industry") and not node.condition and not node.group:
+                always |= node.uses
+    required = frozenset(n for n, v in variables.items() if v.required and n in always)
     return Layout(tuple(groups), tuple(_option(n) for n in library.includable(industry)), excludable, alternatives,
-                  annexes)
+                  annexes, required)
+
+
+def _article_title(library: Library, node: ArticleDef | ClauseDef) -> str:
+    article = library.node.get(getattr(node, "article", "")) if isinstance(node, ClauseDef) else node
+    return article.title if article is not None else ""
+
+
+def _distinguished(library: Library, nodes: tuple[ArticleDef | ClauseDef, ...]) -> tuple[Option, ...]:
+    """The alternatives of a group, each titled by what sets it apart when they have no titles of their own
+    (two dispute clauses start with the same words; what follows differs)."""
+    options = [_option(n) for n in nodes]
+    texts = [labelled_text(o.text, library) for o in options]
+    prefix = len(os.path.commonprefix(texts)) if len(texts) > 1 else 0
+    prefix = max(texts[0].rfind("，", 0, prefix) + 1, 0) if prefix else 0
+    return tuple(o if n.title else Option(o.id, ("……" if prefix else "") + _snippet(t[prefix:]), o.text)
+                 for o, n, t in zip(options, nodes, texts, strict=True))
 
 
 def _option(node: ArticleDef | ClauseDef | AnnexDef) -> Option:
@@ -151,9 +178,9 @@ def plain_text(node: ArticleDef | ClauseDef) -> str:
     return _EXPRESSION.sub("……", _VARIABLE.sub(lambda m: f"【{m.group(1)}】", text))
 
 
-def _snippet(text: str) -> str:
+def _snippet(text: str, length: int = 36) -> str:
     first = text.split("\n", 1)[0]
-    return first[:28] + ("……" if len(first) > 28 else "")
+    return first[:length] + ("……" if len(first) > length else "")
 
 
 def labelled_text(text: str, library: Library) -> str:
@@ -184,7 +211,7 @@ def _form_class(library: Library, industry: str) -> type[FlaskForm]:
     choose = type("Choose", (Form,), {
         group: RadioField(choices=[(_choice(library, o.id), o.title) for o in options],
                           default=_default_choice(library, group), validate_choice=False)
-        for group, options in plan.alternatives})
+        for group, _heading, options in plan.alternatives})
     fields: dict[str, Any] = {
         "draft_title": StringField(default=f"{ind.name}合同草稿", render_kw={"maxlength": 200}),
         "title": StringField(default=ind.title, render_kw={"maxlength": 200}),

@@ -30,13 +30,26 @@ def _form_page(industry: str, form, draft=None, problems: FieldProblems | None =
     return page, status
 
 
-def _shown_fields(form) -> set[str]:
-    ids = set()
+def _shown_fields(form) -> dict[str, str]:
+    """Every field on the form page: id → the label the page shows for it."""
+    lib = library()
+    ids: dict[str, str] = {}
     for item in form:
-        ids.add(item.id)
         if hasattr(item, "form"):
-            ids.update(sub.id for sub in item.form)
+            for sub in item.form:
+                party = item.id in ("customer", "provider")
+                key = sub.id.split("-", 1)[1]
+                ids[sub.id] = (text(f"web.register.{item.id}") + text(f"web.party.{key.replace('_', '-')}") if party
+                               else lib.variable[key].label if key in lib.variable else "")
+        else:
+            ids[item.id] = _top_labels().get(item.id, "")
     return ids
+
+
+def _top_labels() -> dict[str, str]:
+    return {"sign_date": text("web.form.sign-date"), "title": text("web.form.title"),
+            "sign_place": text("web.form.sign-place"), "include": text("web.form.include"),
+            "exclude": text("web.form.exclude"), "annexes": text("web.form.annexes")}
 
 
 @bp.get("/industries/<industry>/new")
