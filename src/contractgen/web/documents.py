@@ -42,6 +42,14 @@ def contract_of(data: Mapping[str, Any], *, draft: bool, display: str = "网页�
     return compose(to_spec(data, lib, display), lib, draft=draft)
 
 
+def preview_contract(data: Mapping[str, Any]) -> Contract:
+    """The contract to preview: as it will be generated when nothing is missing, else as a draft with blanks."""
+    try:
+        return contract_of(data, draft=False)
+    except SpecError:
+        return contract_of(data, draft=True)
+
+
 def preview_html(contract: Contract) -> str:
     """The contract as the HTML renderer writes it (values marked with their variable names)."""
     from ..render import RenderOptions

@@ -67,8 +67,17 @@ function previewLinks(frame) {
         window.top.location.href = `${frame.dataset.editUrl}#${fieldId(el.dataset.var)}`;
       });
     });
-    frame.style.height = `${doc.documentElement.scrollHeight + 40}px`;
   });
+}
+
+// A rendered document (contract, redline) shows whole, scrolled with the page.
+function fitFrame(frame) {
+  const fit = () => {
+    const doc = frame.contentDocument;
+    if (doc) frame.style.height = `${doc.documentElement.scrollHeight + 40}px`;
+  };
+  frame.addEventListener("load", fit);
+  if (frame.contentDocument && frame.contentDocument.readyState === "complete") fit();
 }
 
 // Arriving at a field (from the preview or the list of problems): show it and put the cursor in it.
@@ -87,6 +96,7 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("input[data-check]").forEach(liveCheck);
   document.querySelectorAll("fieldset.party select[id$='-type']").forEach(partyKind);
   document.querySelectorAll("iframe[data-edit-url]").forEach(previewLinks);
+  document.querySelectorAll("iframe.document").forEach(fitFrame);
   focusTarget();
   window.addEventListener("hashchange", focusTarget);
 });

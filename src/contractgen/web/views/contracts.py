@@ -14,7 +14,7 @@ from ...register.drafts import delete_draft, get_draft, list_drafts, save_draft
 from ...register.generate import generate
 from ...spec import parse_spec
 from ...specdata import from_spec, to_yaml
-from ..documents import FieldProblems, contract_of, field_problems, library, preview_html, register
+from ..documents import FieldProblems, contract_of, field_problems, library, preview_contract, preview_html, register
 from ..forms import contract_form, form_data, labelled_text, layout, spec_data
 from ..security import current_user, document_policy
 
@@ -140,7 +140,7 @@ def delete(draft_id: int) -> WerkzeugResponse:
 def preview(draft_id: int):
     draft = _draft(draft_id)
     try:
-        contract = contract_of(draft.spec, draft=True)
+        contract = preview_contract(draft.spec)
     except SpecError as exc:
         form = contract_form(library(), draft.industry, data=form_data(draft.spec, library(), draft.title))
         return _form_page(draft.industry, form, draft, field_problems(exc, _shown_fields(form)), UNPROCESSABLE)
@@ -152,7 +152,7 @@ def preview(draft_id: int):
 def document(draft_id: int) -> Response:
     draft = _draft(draft_id)
     try:
-        html = preview_html(contract_of(draft.spec, draft=True))
+        html = preview_html(preview_contract(draft.spec))
     except SpecError:
         abort(UNPROCESSABLE)
     return document_policy(Response(html, mimetype="text/html"))
