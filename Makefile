@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 INDUSTRIES := education hotel telecom software car-rental catering fitness
 
-.PHONY: test demo bench lint system-runtime system-test clean
+.PHONY: test demo bench lint screenshots system-runtime system-test clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ demo: system-runtime $(STAMP)
 
 bench: system-test $(STAMP)
 	$(PY) benchmarks/run.py
+
+# Screenshots of every page the browser test visits, to look at before calling a page done.
+screenshots: system-test $(STAMP)
+	rm -rf output/screenshots
+	CONTRACTGEN_SCREENSHOTS=$(CURDIR)/output/screenshots $(PY) -m pytest tests/test_web_browser.py -q -p no:cacheprovider
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks

@@ -922,6 +922,29 @@ def compare_rows(result: CompareResult) -> list[Row]:
                 result.stat.median <= 0.300)]
 
 
+def web_rows(inputs: Inputs, workdir: Path, runs: int) -> list[Row]:
+    """The web app on a warm waitress server (``benchmarks/web.py``); 20 clients at once (2 for one run)."""
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.web import measure_web
+    from tests.web_helpers import example, form_post
+
+    clients = 20 if runs > 1 else 2
+    found = measure_web(workdir, runs, clients, example, lambda spec: form_post(spec), lambda s: Stat(tuple(s)))
+    median, p95, wall, n = found["concurrent"]
+    form, preview, generate = found["form"], found["preview"], found["generate"]
+    return [
+        Row("web-form", "Web: contract form page (hotel, 45 fields), warm server", ms(form.median), form.spread(),
+            "≤ 100 ms", form.median <= 0.100),
+        Row("web-preview", "Web: preview (page + composed HTML document), warm server", ms(preview.median),
+            preview.spread(), "≤ 300 ms", preview.median <= 0.300),
+        Row("web-generate", "Web: generate DOCX + PDF + annexes into the register, one request", ms(generate.median),
+            generate.spread(), "≤ 2 s", generate.median <= 2.0),
+        Row("web-generate-concurrent", f"Web: {n} generate requests at once — median latency (95th percentile; "
+            f"all done in {ms(wall)})", f"{ms(median)} (p95 {ms(p95)})", "", "p95 ≤ 1.5 s × requests ÷ cores",
+            p95 <= 1.5 * n / max(1, os.cpu_count() or 1)),
+    ]
+
+
 # --- the report ----------------------------------------------------------------------------------------
 
 ROW_KEYS = ("load-cold", "load-warm", "first-pdf", "parse", "compose", "docx", "compose+docx", "pdf", "html",
@@ -929,7 +952,8 @@ ROW_KEYS = ("load-cold", "load-warm", "first-pdf", "parse", "compose", "docx", "
             "batch-linear", "batch-memory", "batch-parallel", "lo-per-call", "lo-ratio", "lo-batch", "diff-library",
             "diff-redline", "compare",
             "pdf-typst", "cold-docx-pdf-typst", "lo-cold-typst", "batch-parallel-typst", "lo-batch-typst",
-            "pdf-text-length")
+            "pdf-text-length",
+            "web-form", "web-preview", "web-generate", "web-generate-concurrent")
 """Every row the table always has (LibreOffice adds ``lo-all-files`` and ``lo-batch-one-process`` when it ran)."""
 
 
@@ -1008,6 +1032,8 @@ def run_all(inputs: Inputs, workdir: Path, *, runs: int, batch: int, libreoffice
     report.rows += compare_rows(compared)
     if compared.note:
         report.notes.append(compared.note)
+    progress("web app")
+    report.rows += web_rows(inputs, workdir, runs)
     report.notes.append("“Warm” figures render the contract itself (no annexes) after one warm-up render of each "
                         "industry; the cold builds write the contract and its annexes, as `contractgen build` does.")
     report.details.append(warm_details(warm, lo.pages, lo.per_call))

@@ -2,11 +2,12 @@
 # Installs the system packages contractgen needs, when run as root; otherwise prints the exact command.
 #   scripts/setup-system.sh runtime   pango + harfbuzz subsetter (fast PDF font subsetting) + Chinese fonts
 #   scripts/setup-system.sh test      runtime + poppler-utils (pdftotext, pdffonts) + LibreOffice (headless)
+#                                     + PostgreSQL (the register tests start a throwaway cluster) + Chromium (browser tests)
 set -euo pipefail
 level=${1:-runtime}
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig fonts-noto-cjk fonts-dejavu-core)
 if [[ $level == test ]]; then
-  packages+=(poppler-utils libreoffice-writer-nogui)
+  packages+=(poppler-utils libreoffice-writer-nogui postgresql chromium)
 fi
 if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
   packages+=(python3-venv)

@@ -461,3 +461,19 @@ def compare_cmd(standard: str, theirs: Path, policy: str, fmt: str, output: Path
     if text is not None:
         click.echo(text, nl=False)
     sys.exit(Exit.OK if comparison.same else Exit.DIFFERENT)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback unless you say so).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--database", help="Database URL (default: SQLite in the data folder; or postgresql+psycopg://…).")
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Data folder (default: $CONTRACTGEN_DATA_DIR or "
+              "~/.local/share/contractgen).")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64), help="Requests served at once.")
+@library_option
+def serve(host: str, port: int, database: str | None, data_dir: Path | None, threads: int,
+          layers: tuple[Path, ...]) -> None:
+    """Serve the web application (waitress) until interrupted."""
+    from .web.serve import serve as run
+
+    run(host=host, port=port, database=database, data_dir=data_dir, threads=threads, layers=layers)

@@ -1,0 +1,101 @@
+"""The web face: pages for legal staff, as thin as the CLI (parse the request, call steps 1–6, render).
+
+Owns the Flask app factory ``create_app(config)`` and one blueprint per area: ``industries`` (行业),
+``contracts`` (填写合同, 草稿, 预览, 生成, spec upload and download), ``register`` (合同台账) and
+``compare`` (比较). Forms are built at run time from the library's variable declarations
+(``forms``); the composer validates, and each problem is shown at its field. Pages are server-rendered
+Jinja2 with escaping on; every form carries a CSRF token (Flask-WTF); every response carries strict
+security headers (``security``). The little JavaScript there is (``static/app.js``) needs no build.
+
+Users and roles come later: ``security.current_user()`` is the one place that says who is asking
+(empty for now), and every draft and contract records it.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_wtf import CSRFProtect
+
+from ..i18n import text
+from ..register import DEFAULT_PATTERN, default_data_dir, open_register
+
+DEFAULTS: dict[str, Any] = {
+    "DATA_DIR": None,  # database, stored files and secret key; None: default_data_dir()
+    "DATABASE_URL": None,
+    "LIBRARY_LAYERS": (),
+    "CONTRACT_NO_PATTERN": DEFAULT_PATTERN,
+    "FORMATS": ("docx", "pdf"),
+    "LANGUAGE": "zh",
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    "WTF_CSRF_TIME_LIMIT": None,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+}
+
+csrf = CSRFProtect()
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """The web app for ``config`` (keys of ``DEFAULTS`` and Flask's own); opens the register and the library."""
+    from ..library import load_library
+    from . import security
+    from .views import compare, contracts, industries, register
+
+    app = Flask(__name__)
+    app.config.update(DEFAULTS)
+    app.config.update(config or {})
+    data_dir = Path(app.config["DATA_DIR"] or default_data_dir())
+    app.config["DATA_DIR"] = data_dir
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(data_dir)
+    app.extensions["contractgen.register"] = open_register(
+        data_dir, app.config["DATABASE_URL"], number_pattern=app.config["CONTRACT_NO_PATTERN"])
+    app.extensions["contractgen.library"] = load_library([Path(p) for p in app.config["LIBRARY_LAYERS"]])
+    security.init_app(app)  # first: the language is chosen before CSRFProtect may refuse a request
+    csrf.init_app(app)
+    app.jinja_env.globals["t"] = text
+    app.context_processor(lambda: {"industries": app.extensions["contractgen.library"].industry})
+    for blueprint in (industries.bp, contracts.bp, register.bp, compare.bp):
+        app.register_blueprint(blueprint)
+    _error_pages(app)
+    return app
+
+
+def _error_pages(app: Flask) -> None:
+    """Every error a page can meet, as a page in the user's language (never a traceback)."""
+    from flask import render_template
+    from flask_wtf.csrf import CSRFError
+    from werkzeug.exceptions import HTTPException
+
+    def page(code: int, name: str) -> tuple[str, int]:
+        return render_template("error.html", title=text(f"web.error.{name}-title"),
+                               message=text(f"web.error.{name}")), code
+
+    app.register_error_handler(CSRFError, lambda _e: page(400, "csrf"))
+    known = {404: "not-found", 405: "not-allowed", 413: "too-large", 422: "unprocessable"}
+
+    def http_error(error: HTTPException) -> tuple[str, int]:
+        code = error.code or 500
+        return page(code, known.get(code, "bad-request" if code < 500 else "internal"))
+
+    app.register_error_handler(HTTPException, http_error)
+    def internal(error: Exception) -> tuple[str, int]:
+        app.logger.exception("internal error", exc_info=error)
+        return page(500, "internal")
+
+    app.register_error_handler(Exception, internal)
+
+
+def _secret_key(data_dir: Path) -> str:
+    """The data folder's own secret key (made on first start, readable by its owner only)."""
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_hex(32), encoding="ascii")
+    return path.read_text(encoding="ascii").strip()

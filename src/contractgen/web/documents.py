@@ -1,0 +1,83 @@
+"""What the views ask of steps 1–6, in one place: the app's library and register, a spec's contract,
+its preview, the contract a comparison names, and a spec's problems sorted by form field.
+
+Each function is a call or two into the shared modules the CLI uses (``specdata``, ``compose``,
+``render``, ``diff``, ``redline``, ``register``); nothing here decides what a contract contains.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app
+
+from ..compose import compose
+from ..errors import InputError, Problem, SpecError
+from ..i18n import msg
+from ..library import Library
+from ..model import Contract
+from ..register import Register
+from ..specdata import to_spec
+from .forms import field_id
+
+
+def library() -> Library:
+    """The library the app was started with (loaded once)."""
+    return current_app.extensions["contractgen.library"]
+
+
+def register() -> Register:
+    """The app's register."""
+    return current_app.extensions["contractgen.register"]
+
+
+def contract_of(data: Mapping[str, Any], *, draft: bool, display: str = "网页表单") -> Contract:
+    """The contract spec data describes (``draft``: missing values become blanks); ``SpecError`` else."""
+    lib = library()
+    if data.get("industry") not in lib.industry:
+        raise SpecError([Problem(display, None, "industry", msg("web.industry-unknown",
+                                                                 industry=str(data.get("industry", ""))))])
+    return compose(to_spec(data, lib, display), lib, draft=draft)
+
+
+def preview_contract(data: Mapping[str, Any]) -> Contract:
+    """The contract to preview: as it will be generated when nothing is missing, else as a draft with blanks."""
+    try:
+        return contract_of(data, draft=False)
+    except SpecError:
+        return contract_of(data, draft=True)
+
+
+def preview_html(contract: Contract) -> str:
+    """The contract as the HTML renderer writes it (values marked with their variable names)."""
+    from ..render import RenderOptions
+    from ..render.html import render_html
+
+    return render_html(contract, RenderOptions())
+
+
+@dataclass
+class FieldProblems:
+    """A spec's problems: by the form field that shows them, and those no field shows."""
+
+    at: dict[str, list[str]] = field(default_factory=dict)
+    listed: list[tuple[str, str, str]] = field(default_factory=list)
+    """(field id, the field's label, message) of those shown at a field, for the list at the top."""
+    general: list[str] = field(default_factory=list)
+    count: int = 0
+
+
+def field_problems(error: InputError, shown: dict[str, str]) -> FieldProblems:
+    """Each problem at its form field (``shown``: id → label of the fields on the page), the rest in a list."""
+    found = FieldProblems(count=len(error.problems))
+    for problem in error.problems:
+        target = field_id(problem.field) if problem.field else ""
+        if target in shown:
+            found.at.setdefault(target, []).append(problem.message)
+            found.listed.append((target, shown[target] or problem.label or problem.field, problem.message))
+        else:
+            found.general.append(f"{problem.label or problem.field}：{problem.message}" if problem.field
+                                 else problem.message)
+    return found

@@ -1,0 +1,177 @@
+"""A real Chromium (Debian's, driven by Playwright) uses the web app as a legal assistant would.
+
+It fills the hotel form, meets a field error and corrects it, previews, follows a value back to its
+field, generates, downloads the DOCX and PDF and reads their text, searches the register, makes a
+second version from the first and compares the two. With ``CONTRACTGEN_SCREENSHOTS=DIR`` (``make
+screenshots``) it saves a full-page screenshot of every page it visits into DIR.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from tests.web_helpers import make_app
+
+pytestmark = pytest.mark.browser
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARGS = ["--lang=zh-CN", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def server(tmp_path):
+    """The app behind waitress on a free loopback port, stopped at the end of the test."""
+    from waitress import create_server
+
+    app = make_app(tmp_path / "data", WTF_CSRF_ENABLED=True, FORMATS=("docx", "pdf"), TESTING=False)
+    httpd = create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=httpd.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.effective_port}"
+    httpd.close()
+    thread.join(timeout=10)
+    app.extensions["contractgen.register"].engine.dispose()
+
+
+@pytest.fixture
+def page():
+    if not CHROMIUM:
+        pytest.skip("Chromium is not installed (scripts/setup-system.sh test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(accept_downloads=True, locale="zh-CN", viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(60_000)  # a loaded CI machine renders PDFs slowly
+        yield context.new_page()
+        context.close()
+        browser.close()
+
+
+class Shots:
+    """Full-page screenshots, numbered in visiting order, when a folder is asked for."""
+
+    def __init__(self, page) -> None:
+        self.page = page
+        self.folder = Path(os.environ["CONTRACTGEN_SCREENSHOTS"]) if os.environ.get("CONTRACTGEN_SCREENSHOTS") else None
+        self.count = 0
+
+    def __call__(self, name: str) -> None:
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.count += 1
+        self.page.wait_for_timeout(300)  # the debounced live checks have answered
+        self.page.screenshot(path=str(self.folder / f"{self.count:02d}-{name}.png"), full_page=True)
+        # After a full-page shot Chromium may swallow the next click on a focused form: start afresh.
+        self.page.mouse.move(0, 0)
+        self.page.evaluate("document.activeElement && document.activeElement.blur()")
+
+
+def fill_party(page, role: str, fields: dict[str, str]) -> None:
+    for key, value in fields.items():
+        page.fill(f"#{role}-{key}", value)
+
+
+def test_a_legal_assistant_makes_compares_and_downloads_a_hotel_contract(server, page, tmp_path):
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=60_000)
+    shot = Shots(page)
+    page.goto(server + "/")
+    expect(page.locator("h1")).to_have_text("选择行业")
+    shot("industries")
+    page.click("text=酒店住宿服务反馈和评价合同")
+    expect(page.locator("h1")).to_have_text("酒店住宿服务反馈和评价合同")
+
+    page.fill("#draft_title", "浦江酒店 李明")
+    page.fill("#sign_date", "2026-12-01")
+    page.fill("#sign_place", "上海市浦东新区")
+    expect(page.locator("#customer-credit_code")).to_be_hidden()  # a guest is a person: no credit code
+    fill_party(page, "customer", {"name": "李明", "id_number": "110105199003071230", "phone": "13800138000"})
+    expect(page.locator('output[data-for="customer-id_number"]')).to_have_class(re.compile("bad"))
+    page.fill("#customer-id_number", "110105199003071239")
+    expect(page.locator('output[data-for="customer-id_number"]')).to_have_text("身份证号码校验通过")
+    fill_party(page, "provider", {"name": "上海浦江酒店管理有限公司", "credit_code": "91310106MA1FL7TX0N",
+                                  "address": "上海市静安区南京西路1266号", "representative": "王建国"})
+    expect(page.locator('output[data-for="provider-credit_code"]')).to_have_text("统一社会信用代码校验通过")
+    page.fill("#values-penalty_amount", "12800")
+    expect(page.locator('output[data-for="values-penalty_amount"]')).to_contain_text("壹万贰仟捌佰元整")
+    page.fill("#values-term_years", "99")
+    shot("form")
+
+    with page.expect_navigation():
+        page.click("button[value=preview]")
+    error = page.locator("#error-values-term_years")
+    expect(error).to_contain_text("30")
+    expect(page.locator(".problems h2")).to_have_text("有 1 处需要更正")
+    shot("form-error")
+    page.fill("#values-term_years", "3")
+    page.click("button[value=preview]")
+
+    expect(page.locator("h1")).to_contain_text("预览")
+    frame = page.frame_locator("iframe.document")
+    expect(frame.locator('.v[data-var="customer.name"]').first).to_have_text("李明")
+    shot("preview")
+    frame.locator('.v[data-var="term_years"]').first.click()
+    page.wait_for_url(re.compile(r"/drafts/\d+#values-term_years$"))
+    expect(page.locator("#values-term_years")).to_be_focused()
+    page.go_back()
+
+    page.click("text=生成 Word 和 PDF")
+    expect(page.locator(".flash")).to_contain_text("已生成并登记入合同台账")
+    number = re.search(r"HT-HOTEL-\d{4}-\d{4}", page.locator("h1").inner_text()).group(0)
+    shot("entry")
+    with page.expect_download() as download:
+        page.click('a[href$="/files/contract.docx"]')
+    docx = Path(download.value.path()).read_bytes()
+    text = "\n".join(p.text for p in Document(io.BytesIO(docx)).paragraphs)
+    assert number in text and "李明" in text and "壹万贰仟捌佰元整" in text
+    with page.expect_download() as download:
+        page.click('a[href$="/files/contract.pdf"]')
+    if shutil.which("pdftotext"):
+        pdf_text = subprocess.run(["pdftotext", download.value.path(), "-"], capture_output=True, text=True).stdout
+        assert number in pdf_text and "上海浦江酒店管理有限公司" in pdf_text.replace(" ", "")
+
+    page.click("text=以此为模板新建")
+    expect(page.locator(".flash")).to_contain_text("已复制合同")
+    page.fill("#values-term_years", "5")
+    page.click("button[value=generate]")
+    expect(page.locator(".flash")).to_contain_text("已生成")
+
+    page.click("nav >> text=合同台账")
+    expect(page.locator("table.list tbody tr")).to_have_count(2)
+    page.fill("#number", number)
+    page.click("button:has-text('查询')")
+    expect(page.locator("table.list tbody tr")).to_have_count(1)
+    page.fill("#number", "")
+    shot("register")
+
+    page.click("nav >> text=比较")
+    options = page.locator("#old option[value^='contract:']")
+    expect(options).to_have_count(2)
+    values = [options.nth(i).get_attribute("value") for i in range(2)]
+    page.select_option("#old", sorted(values)[0])
+    page.select_option("#new", sorted(values)[1])
+    shot("compare")
+    page.click("form.compare button[type=submit]")
+    expect(page.locator(".lead")).to_contain_text("处修订")
+    redline = page.frame_locator("iframe.document")
+    expect(redline.locator("ins").first).to_be_visible()
+    shot("compare-result")
+    with page.expect_download() as download:
+        page.click("text=下载 Word 修订版（DOCX）")
+    assert Path(download.value.path()).read_bytes().startswith(b"PK")
+
+    page.click("nav >> text=草稿")
+    expect(page.locator("table.list tbody tr")).to_have_count(2)
+    shot("drafts")
