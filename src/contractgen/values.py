@@ -75,7 +75,8 @@ def to_int(value: Any, unit: str = "") -> int | None:
             text = text[: -len(word)].strip()
             break
     if re.fullmatch(r"[+-]?\d+", text):
-        return int(text)
+        # Past 30 digits no field's range can hold it; int() would refuse past 4,300 (an internal error).
+        return int(text) if len(text) <= 31 else None
     return chinese_int(text)
 
 
