@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
+from tests.test_compare import REWORD, edited, retext
 from tests.web_helpers import make_app
 
 pytestmark = pytest.mark.browser
@@ -170,6 +171,24 @@ def test_a_legal_assistant_makes_compares_and_downloads_a_hotel_contract(server,
     shot("compare-result")
     with page.expect_download() as download:
         page.click("text=下载 Word 修订版（DOCX）")
+    assert Path(download.value.path()).read_bytes().startswith(b"PK")
+
+    # The customer sends the first contract back with the evaluation period changed and 2.2 reworded.
+    theirs = tmp_path / "客户修改稿.docx"
+    theirs.write_bytes(edited(retext("3.2", "7", "30"), REWORD, data=docx))
+    page.click("nav >> text=比较")
+    page.click("text=对方发回的 Word 修改稿")
+    page.select_option("#standard", page.locator("#standard option", has_text=number).get_attribute("value"))
+    page.set_input_files("#theirs", str(theirs))
+    shot("theirs")
+    page.click("form.compare button[type=submit]")
+    expect(page.locator(".lead")).to_contain_text("共 2 处偏离")
+    report = page.frame_locator("iframe.document")
+    expect(report.locator("code", has_text="evaluation_days")).to_be_visible()
+    expect(report.locator("ins", has_text="书面")).to_be_visible()
+    shot("theirs-result")
+    with page.expect_download() as download:
+        page.click("text=下载 Word 修订稿")
     assert Path(download.value.path()).read_bytes().startswith(b"PK")
 
     page.click("nav >> text=草稿")

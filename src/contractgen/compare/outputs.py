@@ -60,7 +60,8 @@ CSS = REDLINE_CSS + """
 .texts div{background:#fafafa;padding:.3em .6em;white-space:pre-wrap}.tag{font-size:.8em;color:#fff;background:#a60;
 padding:0 .4em;border-radius:.3em;margin-right:.4em}.tag.high{background:#c00}.silent{color:#c00;font-weight:bold}
 """
-_HIGH = {"standard-terms", "liability", "penalty", "dispute", "personal-information"}
+HIGH = frozenset({"standard-terms", "liability", "penalty", "dispute", "personal-information"})
+"""The categories a lawyer reads first (marked red in the report; counted apart on the web page)."""
 
 
 def render(comparison: Comparison, fmt: str, *, author: str = "contractgen") -> bytes:
@@ -217,7 +218,7 @@ def _summary(c: Comparison) -> str:
 
 def _deviation(d: Deviation, c: Comparison) -> str:
     e = escape
-    high = " high" if d.category in _HIGH else ""
+    high = " high" if d.category in HIGH else ""
     head = (f'<div class="dev cat-{d.category}" id="deviation-{d.rank}"><h3>{d.rank}. '
             f'<span class="tag{high}">{e(category(d.category))}</span>{e(kind(d.kind))} {e(_where(d))}</h3>')
     provenance = (f'<div class="muted">{e(_provenance(d))}</div>' if d.tracked_by

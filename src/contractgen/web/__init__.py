@@ -1,11 +1,12 @@
 """The web face: pages for legal staff, as thin as the CLI (parse the request, call steps 1–6, render).
 
 Owns the Flask app factory ``create_app(config)`` and one blueprint per area: ``industries`` (行业),
-``contracts`` (填写合同, 草稿, 预览, 生成, spec upload and download), ``register`` (合同台账) and
-``compare`` (比较). Forms are built at run time from the library's variable declarations
-(``forms``); the composer validates, and each problem is shown at its field. Pages are server-rendered
-Jinja2 with escaping on; every form carries a CSRF token (Flask-WTF); every response carries strict
-security headers (``security``). The little JavaScript there is (``static/app.js``) needs no build.
+``contracts`` (填写合同, 草稿, 预览, 生成, spec upload and download), ``register`` (合同台账),
+``compare`` (比较) and ``theirs`` (对方修改稿: their Word file against a register entry). Forms are
+built at run time from the library's variable declarations (``forms``); the composer validates, and
+each problem is shown at its field. Pages are server-rendered Jinja2 with escaping on; every form
+carries a CSRF token (Flask-WTF); every response carries strict security headers
+(``security``). The little JavaScript there is (``static/app.js``) needs no build.
 
 Users and roles come later: ``security.current_user()`` is the one place that says who is asking
 (empty for now), and every draft and contract records it.
@@ -31,7 +32,7 @@ DEFAULTS: dict[str, Any] = {
     "CONTRACT_NO_PATTERN": DEFAULT_PATTERN,
     "FORMATS": ("docx", "pdf"),
     "LANGUAGE": "zh",
-    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    "MAX_CONTENT_LENGTH": 26 * 1024 * 1024,  # the largest upload: their DOCX (compare.reader caps it at 25 MB)
     "WTF_CSRF_TIME_LIMIT": None,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
@@ -44,7 +45,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """The web app for ``config`` (keys of ``DEFAULTS`` and Flask's own); opens the register and the library."""
     from ..library import load_library
     from . import security
-    from .views import compare, contracts, industries, register
+    from .views import compare, contracts, industries, register, theirs
 
     app = Flask(__name__)
     app.config.update(DEFAULTS)
@@ -60,7 +61,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     app.jinja_env.globals["t"] = text
     app.context_processor(lambda: {"industries": app.extensions["contractgen.library"].industry})
-    for blueprint in (industries.bp, contracts.bp, register.bp, compare.bp):
+    for blueprint in (industries.bp, contracts.bp, register.bp, compare.bp, theirs.bp):
         app.register_blueprint(blueprint)
     _error_pages(app)
     return app
