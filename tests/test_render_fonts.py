@@ -11,7 +11,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -121,13 +120,16 @@ def test_compact_font_is_made_once_and_is_deterministic(tmp_path: Path) -> None:
 def test_without_a_writable_cache_the_pdf_is_the_same(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
-    scratch = Path(tempfile.gettempdir()).glob
-    before = set(scratch("contractgen-fonts-*"))
-    cached = render_in_subprocess(tmp_path, {}, "cached", "")
-    uncached = render_in_subprocess(tmp_path, {"CONTRACTGEN_CACHE_DIR": str(blocker)}, "uncached", "")
+    # The processes' own temporary folder, so that other processes' scratch folders do not count.
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    cached = render_in_subprocess(tmp_path, {"TMPDIR": str(scratch)}, "cached", "")
+    assert not any(scratch.iterdir())  # with a writable cache no scratch folder is made at all
+    uncached = render_in_subprocess(tmp_path, {"CONTRACTGEN_CACHE_DIR": str(blocker), "TMPDIR": str(scratch)},
+                                    "uncached", "")
     assert {"contractgen-Serif-SC", "contractgen-Sans-SC-Bold"} <= pdffonts(uncached, tmp_path)
     assert uncached == cached
-    assert blocker.read_text() == "x" and set(scratch("contractgen-fonts-*")) == before  # removed at exit
+    assert blocker.read_text() == "x" and not any(scratch.iterdir())  # removed at exit
 
 
 def test_without_uharfbuzz_the_full_fonts_print_the_same_text(tmp_path: Path) -> None:

@@ -214,7 +214,8 @@ def typst_font_folder() -> Path | None:
     box = find_source(BOX_FACE)
     key = hashlib.sha256("\n".join((TYPST_FORMAT_VERSION, *(f"{f.family}={f.path}" for f in faces),
                                      str(box[0]) if box else "")).encode()).hexdigest()[:24]
-    for parent in (cache_dir() / "typst-fonts", _scratch_dir()):
+    # The scratch folder only when the cache cannot be written (a generator: not made otherwise).
+    for parent in (place() for place in (lambda: cache_dir() / "typst-fonts", _scratch_dir)):
         folder = parent / key
         if folder.is_dir():
             return folder
