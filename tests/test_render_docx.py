@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import os
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -471,3 +473,35 @@ def test_libreoffice_prints_the_contract(contract: Contract, tmp_path: Path) -> 
     assert re.sub(r"\s", "", pages[0]).endswith("第1页共4页")  # the fields were computed
     assert pages[2].lstrip().startswith("合同编号") and "附件一" in pages[2]
 
+
+
+def _docx_in_fresh_process(cache: Path, out: Path, draft: bool = False) -> str:
+    """Render the sample contract's DOCX in a new process; the packages it imported that matter here."""
+    code = ("import sys; from pathlib import Path; from dataclasses import replace; "
+            "from tests.sample_contract import sample_contract; "
+            "from contractgen.render import RenderOptions, render; "
+            f"Path(sys.argv[1]).write_bytes(render(replace(sample_contract(), draft={draft}), 'docx', RenderOptions())); "
+            "print(' '.join(sorted(m for m in ('docx', 'docxtpl') if m in sys.modules)))")
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", code, str(out)], cwd=root, check=True, capture_output=True, text=True,
+                          env={**os.environ, "CONTRACTGEN_CACHE_DIR": str(cache)})
+    return done.stdout.strip()
+
+
+def test_the_rendered_template_is_kept_across_processes_and_changes_nothing(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    assert _docx_in_fresh_process(cache, tmp_path / "first.docx") == "docx docxtpl"  # made once
+    kept = list((cache / "docx").iterdir())
+    assert len(kept) == 1
+    assert _docx_in_fresh_process(cache, tmp_path / "second.docx") == ""  # then neither is imported
+    assert (tmp_path / "second.docx").read_bytes() == (tmp_path / "first.docx").read_bytes()
+    assert _docx_in_fresh_process(cache, tmp_path / "draft.docx", draft=True) == "docx docxtpl"  # its own key
+    assert len(list((cache / "docx").iterdir())) == 2
+
+    kept[0].write_bytes(b"PK\x03\x04 broken")  # a damaged cache file is made again, never trusted
+    assert _docx_in_fresh_process(cache, tmp_path / "third.docx") == "docx docxtpl"
+    assert (tmp_path / "third.docx").read_bytes() == (tmp_path / "first.docx").read_bytes()
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")  # a cache that cannot be written: the same file, made in the process
+    assert _docx_in_fresh_process(blocker, tmp_path / "fourth.docx") == "docx docxtpl"
+    assert (tmp_path / "fourth.docx").read_bytes() == (tmp_path / "first.docx").read_bytes()

@@ -165,12 +165,16 @@ def parse(source: str) -> nodes.Template:
 @lru_cache(maxsize=4096)
 def names_used(source: str) -> frozenset[str]:
     """Every plain name a template reads (variables, built-ins, ``ref``); cached like ``parse``."""
+    if "{" not in source:  # no Jinja syntax at all (most of the library's texts): nothing to parse
+        return frozenset()
     return frozenset(n.name for n in parse(source).find_all(nodes.Name) if n.ctx == "load")
 
 
 def refs_used(source: str) -> tuple[str, ...]:
     """The ids passed to ``ref(...)``, in order; a non-constant argument is returned as ``''``."""
-    found = []
+    found: list[str] = []
+    if "{" not in source:
+        return ()
     for call in parse(source).find_all(nodes.Call):
         if isinstance(call.node, nodes.Name) and call.node.name == REF:
             arg = call.args[0] if len(call.args) == 1 and not call.kwargs else None
