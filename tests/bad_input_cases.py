@@ -327,8 +327,8 @@ CASES: tuple[Case, ...] = (
                b"industry: hotel\nchoose: {dispute: arbitration}\nparties:\n  customer: {name: \xe6\x9d\x8e\xe6\x98\x8e}\n",
                2,
                ("error: spec.yaml:1: sign_date: is required (a date like 2026-12-01), or build with --draft",
-                "error: spec.yaml:1: values.arbitration_commission: missing required value (仲裁委员会名称: 选择仲裁时"
-                "受理争议的仲裁委员会的全称，须以“仲裁委员会”结尾。)",
+                "error: spec.yaml:1: values.arbitration_commission: missing required value (仲裁机构名称: 选择仲裁时"
+                "受理争议的仲裁机构的全称，须为仲裁机构登记册中的机构。)",
                 "error: spec.yaml:4: parties.customer: a person needs an id_number or a phone",
                 "error: spec.yaml:4: parties.provider: is missing",
                 "4 problems found"),

@@ -101,12 +101,32 @@ def test_every_optional_clause_can_be_included(node_id):
 def test_dispute_alternatives(choice):
     data = example_data("hotel")
     data["choose"] = {"dispute": choice}
-    data["values"]["arbitration_commission"] = "深圳国际仲裁院仲裁委员会"
+    data["values"]["arbitration_commission"] = "深圳国际仲裁院"
     text = all_text(compose(spec_from(data), LIBRARY))
     if choice == "arbitration":
-        assert "深圳国际仲裁院仲裁委员会" in text and "人民法院提起诉讼" not in text
+        assert "提交深圳国际仲裁院" in text and "人民法院提起诉讼" not in text
     else:
-        assert "人民法院" in text and "深圳国际仲裁院仲裁委员会" not in text
+        assert "人民法院" in text and "深圳国际仲裁院" not in text
+
+
+@pytest.mark.parametrize(("given", "printed"), [("深圳国际仲裁院", "深圳国际仲裁院"),
+                                                ("华南国际经济贸易仲裁委员会", "深圳国际仲裁院"),
+                                                ("上海国际经济贸易仲裁委员会", "上海国际仲裁中心"),
+                                                ("北京仲裁委员会", "北京仲裁委员会")])
+def test_an_arbitration_body_is_one_of_the_registry_and_prints_by_its_current_name(given, printed):
+    data = example_data("hotel")
+    data["choose"] = {"dispute": "arbitration"}
+    data["values"]["arbitration_commission"] = given
+    assert f"提交{printed}，" in all_text(compose(spec_from(data), LIBRARY))
+
+
+@pytest.mark.parametrize("given", ["人民法院仲裁委员会", "深圳国际仲裁院仲裁委员会", "某某市仲裁委员会"])
+def test_a_body_not_in_the_registry_is_refused_by_its_label(given):
+    data = example_data("hotel")
+    data["choose"] = {"dispute": "arbitration"}
+    data["values"]["arbitration_commission"] = given
+    shown = "\n".join(problems_of(data))
+    assert "values.arbitration_commission" in shown and "arbitration registry" in shown
 
 
 def test_conditional_clauses_follow_their_bool():
@@ -239,17 +259,17 @@ def test_missing_required_values_are_listed_together_and_draft_accepts_them():
     assert contract.draft and "arbitration_commission" in contract.blanks
     blanks = [r for a in contract.articles for c in a.clauses for p in c.paragraphs for r in p.runs
               if r.kind == "blank"]
-    assert blanks and "仲裁委员会" in blanks[0].text and blanks[0].text.startswith("＿")
+    assert blanks and "仲裁机构名称" in blanks[0].text and blanks[0].text.startswith("＿")
 
 
 def test_values_are_data_never_template_code():
     data = example_data("hotel")
     data["parties"]["provider"]["name"] = "{{ 7*7 }}{% if true %}X{% endif %}公司"
-    data["values"]["arbitration_commission"] = "{{term_years}}仲裁委员会"
-    data["choose"] = {"dispute": "arbitration"}
     contract = compose(spec_from(data), LIBRARY)
     assert contract.parties[1].name.text == "{{ 7*7 }}{% if true %}X{% endif %}公司"
-    assert "{{term_years}}仲裁委员会" in all_text(contract)
+    data = example_data("catering")
+    data["values"]["catering_allergens"] = "{{term_years}}{{ law('民法典', 1) }}花生"
+    assert "{{term_years}}{{ law('民法典', 1) }}花生" in all_text(compose(spec_from(data), LIBRARY))
 
 
 def test_multiline_and_control_characters_in_values_stay_one_line():

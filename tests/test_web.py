@@ -77,7 +77,9 @@ def test_widgets_follow_the_variable_types(client):
     assert re.search(r'<select[^>]*id="values-court"', text)
     assert re.search(r'<input[^>]*id="values-hotel_pet_policy"[^>]*role="switch"[^>]*type="checkbox"', text) or \
         re.search(r'<input[^>]*checked[^>]*id="values-hotel_pet_policy"[^>]*role="switch"', text)
-    assert re.search(r'<input[^>]*id="values-arbitration_commission"[^>]*maxlength="40"', text)
+    assert re.search(r'<input[^>]*id="values-privacy_contact_email"[^>]*maxlength="80"', text)
+    bodies = re.search(r'<select[^>]*id="values-arbitration_commission".*?</select>', text, re.S).group(0)
+    assert "深圳国际仲裁院" in bodies and "上海国际仲裁中心" in bodies  # the registry's bodies, no free text
     assert re.search(r'<input[^>]*id="sign_date"[^>]*type="date"', text)
     assert re.search(r'<input[^>]*id="values-term_years"[^>]*value="1"', text)  # the default, filled in
     assert 'name="choose-dispute" type="radio" value="arbitration"' in text
@@ -167,7 +169,7 @@ def test_preview_of_a_draft_lists_its_blanks(client):
     del spec["values"]["arbitration_commission"]
     draft = saved_draft(client, dict(spec, choose={"dispute": "arbitration"}))
     text = page(client.get(f"/drafts/{draft}/preview"))
-    assert "尚有 1 项未填写：仲裁委员会名称" in text
+    assert "尚有 1 项未填写：仲裁机构名称" in text
 
 
 def test_user_text_is_escaped(client):

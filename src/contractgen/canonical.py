@@ -19,7 +19,7 @@ from . import names
 from .errors import Problem
 from .i18n import msg
 from .library import Library
-from .spec import KEY_NAMES, PARTY_KEY_NAMES, PARTY_ROLE_NAMES, PARTY_TYPE_NAMES, Spec, field_label
+from .spec import KEY_NAMES, PARTY_KEY_NAMES, PARTY_ROLE_NAMES, PARTY_TYPE_NAMES, PROFILE_NAMES, Spec, field_label
 from .yamlio import YamlList, YamlMap, line_of
 
 
@@ -37,6 +37,8 @@ def canonical(spec: Spec, library: Library, problems: list[Problem]) -> Spec:
                     party = _with(party, "type", PARTY_TYPE_NAMES.get(party["type"].strip(), party["type"]))
                 parties = _with(parties, role, party)
         data = _with(data, "parties", parties)
+    if isinstance(data.get("profile"), str):
+        data = _with(data, "profile", PROFILE_NAMES.get(data["profile"].strip(), data["profile"].strip()))
     industry = data.get("industry")
     if isinstance(industry, str):
         industry = rewriter.name(names.industries(library), industry, line_of(data, "industry"), "industry")

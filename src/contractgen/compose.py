@@ -23,6 +23,7 @@ from .canonical import canonical
 from .errors import LibraryError, Problem, SpecError
 from .i18n import Message, msg
 from .library import (
+    PROFILES,
     AnnexDef,
     ArticleDef,
     ClauseDef,
@@ -36,6 +37,7 @@ from .library import (
     value_problem,
 )
 from .model import Annex, Article, Clause, Contract, LibraryInfo, Paragraph, Party, Run, Section
+from .registries import LAW
 from .spec import MAX_LENGTHS, PARTY_KEYS, PARTY_ROLES, SPEC_KEYS, Spec, field_label
 from .yamlio import YamlMap, line_of
 
@@ -71,6 +73,8 @@ class _Ctx:
     values: dict[str, Any]
     runs: list[Run]
     numbers: dict[str, str]
+    profile: str = "business"
+    """consumer | business: which clauses, variables and choices the contract takes."""
 
     def problem(self, container: Any, key: Any, fld: str, message: Message) -> None:
         """A problem at ``container[key]``'s line."""
@@ -100,6 +104,7 @@ def compose(spec: Spec, library: Library, *, draft: bool = False) -> Contract:
     if ctx.problems and (not isinstance(industry_id, str) or industry_id not in library.industry):
         raise SpecError(ctx.problems)
     industry = library.industry[industry_id]
+    ctx.profile = _profile(ctx, industry)
 
     options = _read_options(ctx, industry_id)
     articles = _select(ctx, industry_id, options)
@@ -120,6 +125,7 @@ def compose(spec: Spec, library: Library, *, draft: bool = False) -> Contract:
         "customer_role": industry.customer_role, "provider_role": industry.provider_role,
         "industry_name": industry.name,
         "customer_name": _party_name_mark(ctx, parties[0]), "provider_name": _party_name_mark(ctx, parties[1]),
+        "profile": ctx.profile,
     }
     annex_numbers = [(formats.annex_number(i), a) for i, a in enumerate(annex_defs, 1)]
     composed_articles = tuple(_article(ctx, a, i, builtins, annex_numbers) for i, a in enumerate(articles, 1))
@@ -132,7 +138,30 @@ def compose(spec: Spec, library: Library, *, draft: bool = False) -> Contract:
         library=LibraryInfo(library.layers, library.version, library.numbering),
         values=tuple(sorted((k, _raw(v)) for k, v in ctx.values.items() if k in used)),
         blanks=tuple(sorted(k for k, v in ctx.values.items() if v is None and k in used)),
+        profile=ctx.profile,
     )
+
+
+def _profile(ctx: _Ctx, industry: Any) -> str:
+    """The spec's ``profile``, else the customer's type: a natural person → consumer, else business."""
+    data = ctx.spec.data
+    parties = data.get("parties")
+    customer = parties.get("customer") if isinstance(parties, dict) else None
+    kind = _party_kind(customer if isinstance(customer, dict) else {}, industry.customer_type)
+    given = data.get("profile")
+    if given is None or given == "":
+        return "consumer" if kind == "person" else "business"
+    if given not in PROFILES:
+        ctx.problem(data, "profile", "profile", msg("spec.profile-unknown", value=given, choices=PROFILES))
+        return "consumer" if kind == "person" else "business"
+    if given == "consumer" and kind == "organization":
+        ctx.problem(data, "profile", "profile", msg("spec.profile-consumer-needs-person"))
+    return str(given)
+
+
+def _party_kind(data: Any, default_kind: str) -> str:
+    """A party's type as given, else organization when it gives a credit code, else the industry's."""
+    return data.get("type") or ("organization" if data.get("credit_code") else default_kind)
 
 
 # --- options and selection -----------------------------------------------------------------------
@@ -162,11 +191,13 @@ def _id_list(ctx: _Ctx, key: str) -> list[tuple[str, int | None]]:
 
 def _read_options(ctx: _Ctx, industry: str) -> _Options:
     library = ctx.library
-    offered = {i: n for i, n in library.node.items() if library.offered(n, industry)}
-    optional = {n.id for n in library.includable(industry)}
+    offered = {i: n for i, n in library.node.items() if library.offered(n, industry, ctx.profile)}
+    optional = {n.id for n in library.includable(industry, ctx.profile)}
     include, exclude = set(), set()
     for ident, line in _id_list(ctx, "include"):
-        if ident not in optional:
+        if ident not in optional and ident in library.node and library.offered(library.node[ident], industry):
+            ctx.at(line, "include", msg("spec.not-in-profile", id=ident, profile=msg(f"profile.{ctx.profile}")))
+        elif ident not in optional:
             ctx.at(line, "include", msg("spec.include-not-optional" if ident in library.node else "spec.include-unknown",
                                         id=ident, hint=did_you_mean(ident, optional)))
         else:
@@ -179,7 +210,7 @@ def _read_options(ctx: _Ctx, industry: str) -> _Options:
             ctx.at(line, "exclude", msg("spec.exclude-not-allowed", id=ident))
         else:
             exclude.add(ident)
-    groups = library.alternatives(industry)
+    groups = library.alternatives(industry, ctx.profile)
     choose = {g: next(n.choice for n in alts if n.default) for g, alts in groups.items()}
     raw = ctx.spec.data.get("choose")
     if raw is not None and not isinstance(raw, dict):
@@ -210,7 +241,7 @@ def _wanted(node: ArticleDef | ClauseDef, options: _Options, parent: ArticleDef 
 
 def _select(ctx: _Ctx, industry: str, options: _Options) -> list[ArticleDef]:
     selected = []
-    for article in ctx.library.articles_for(industry):
+    for article in ctx.library.articles_for(industry, ctx.profile):
         if not _wanted(article, options):
             continue
         clauses = tuple(c for c in article.clauses if _wanted(c, options, article))
@@ -233,7 +264,7 @@ def _apply_conditions(ctx: _Ctx, articles: list[ArticleDef]) -> list[ArticleDef]
 def _holds(ctx: _Ctx, condition: str | None) -> bool:
     if not condition:
         return True
-    values = {k: (v if v is not None else False) for k, v in ctx.values.items()}
+    values = {k: (v if v is not None else False) for k, v in ctx.values.items()} | {"profile": ctx.profile}
     try:
         return bool(templates.environment().compile_expression(condition, undefined_to_none=False)(**values))
     except templates.RENDER_ERRORS as exc:
@@ -252,12 +283,14 @@ def _select_annexes(ctx: _Ctx, industry: str) -> list[AnnexDef]:
                 ctx.at(line, "annexes", msg("spec.annex-unknown", id=ident, hint=did_you_mean(ident, library.annex)))
             elif not library.offered(annex, industry):
                 ctx.at(line, "annexes", msg("library.annex-not-offered", annex=ident, industry=industry))
+            elif not library.offered(annex, industry, ctx.profile):
+                ctx.at(line, "annexes", msg("spec.not-in-profile", id=ident, profile=msg(f"profile.{ctx.profile}")))
             elif ident in chosen:
                 ctx.at(line, "annexes", msg("spec.annex-twice", id=ident))
             else:
                 chosen.append(ident)
         ids = tuple(chosen)
-    return [library.annex[i] for i in ids if i in library.annex]
+    return [library.annex[i] for i in ids if i in library.annex and library.offered(library.annex[i], industry, ctx.profile)]
 
 
 # --- values, parties, meta -----------------------------------------------------------------------
@@ -271,9 +304,13 @@ def _read_values(ctx: _Ctx, industry: str, used: set[str]) -> None:
         ctx.problem(ctx.spec.data, "values", "values", msg("spec.values-must-be-mapping"))
         raw = YamlMap()
         raw.key_lines = {}
-    known = {v.name: v for v in ctx.library.variables_for(industry)}
+    known = {v.name: v for v in ctx.library.variables_for(industry, ctx.profile)}
+    anywhere = {v.name for v in ctx.library.variables_for(industry)}
     for name in raw:
-        if name not in known:
+        if name in anywhere and name not in known:
+            ctx.problem(raw, name, f"values.{name}", msg("spec.not-in-profile", id=name,
+                                                          profile=msg(f"profile.{ctx.profile}")))
+        elif name not in known:
             ctx.problem(raw, name, f"values.{name}", msg("spec.unknown-variable", hint=did_you_mean(str(name), known)))
     missing = []
     for name in sorted(used - templates.BUILTINS - {templates.REF}):
@@ -289,6 +326,10 @@ def _read_values(ctx: _Ctx, industry: str, used: set[str]) -> None:
                 missing.append(variable)
             continue
         problem = value_problem(variable, given)
+        if problem is None and variable.profile_choices and \
+                normalized(variable, given) not in variable.choices_for(ctx.profile):
+            problem = msg("value.not-in-profile", value=str(given), profile=msg(f"profile.{ctx.profile}"),
+                          choices="、".join(variable.choices_for(ctx.profile)))
         if problem is not None:
             ctx.problem(raw, name, f"values.{name}", problem)
             ctx.values[name] = None
@@ -331,7 +372,7 @@ def _party(ctx: _Ctx, parties: Any, role: str, designation: str, label: str, def
     for key in data:
         if key not in PARTY_KEYS:
             ctx.problem(data, key, f"{where}.{key}", msg("spec.unknown-key", hint=did_you_mean(str(key), PARTY_KEYS)))
-    kind = data.get("type") or ("organization" if data.get("credit_code") else default_kind)
+    kind = _party_kind(data, default_kind)
     if kind not in ("person", "organization"):
         ctx.problem(data, "type", f"{where}.type", msg("spec.party-type", value=kind))
         kind = default_kind
@@ -494,6 +535,7 @@ def _paragraphs(ctx: _Ctx, source: str, builtins: dict[str, str], where: Any) ->
         return _mark(marks, Run(_ref_text(ctx, ident), kind="ref", var=ident))
 
     context[templates.REF] = ref
+    context[LAW] = ctx.library.law_index.function()
     try:
         text = templates.render(source, context)
     except _MissingRef as exc:
@@ -530,7 +572,8 @@ def check_templates(library: Library) -> list[Problem]:
     example = f"{MARK_OPEN}0{MARK_CLOSE}"  # templates see every value as a marked string, as in compose
     context = {name: example for name in (*templates.BUILTINS, *library.variable)}
     context[templates.REF] = lambda ident: "第一条"
-    values = {v.name: _example_value(v) for v in library.variables}
+    context[LAW] = library.law_index.function()
+    values = {v.name: _example_value(v) for v in library.variables} | {"profile": PROFILES[0]}
     problems: list[Problem] = []
     nodes: list[Any] = [*library.articles, *(c for a in library.articles for c in a.clauses), *library.annexes]
     for node in nodes:
@@ -539,7 +582,8 @@ def check_templates(library: Library) -> list[Problem]:
             sources += ["\n\n".join(section.paragraphs), *section.items]
         try:
             for source in filter(None, sources):
-                templates.render(source, context)
+                for profile in PROFILES if "profile" in templates.names_used(source) else PROFILES[:1]:
+                    templates.render(source, context | {"profile": profile})
         except templates.RENDER_ERRORS as exc:
             problems += _template_failure(node, msg("compose.what-template"), exc).problems
         condition = getattr(node, "condition", None)
@@ -629,7 +673,7 @@ def _annex(ctx: _Ctx, annex: AnnexDef, number: str, builtins: dict[str, str]) ->
     sections = tuple(
         Section(s.heading, _paragraphs(ctx, "\n\n".join(s.paragraphs), builtins, where=annex)
                 + _items(ctx, s.items, builtins, annex))
-        for s in annex.sections
+        for s in annex.sections if not s.profiles or ctx.profile in s.profiles
     )
     return Annex(id=annex.id, number=number, title=annex.title, version=annex.version, kind=annex.kind,
                  intro=_paragraphs(ctx, annex.intro, builtins, where=annex), sections=sections, form=annex.form)

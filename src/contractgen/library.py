@@ -26,12 +26,17 @@ from . import formats, templates, values
 from .errors import InputError, LibraryError, Problem
 from .i18n import Message, msg
 from .model import Form, RatingGroup
+from .registries import LAW, ArbitrationBody, Law, LawIndex, RegistryReader, citation_problems
 from .yamlio import YamlMap, line_of, load_yaml
 
 KINDS = ("base", "industry", "optional", "alternative")
 VAR_TYPES = ("int", "decimal", "money", "date", "string", "enum", "bool")
 ANNEX_KINDS = ("policy", "handbook", "statement", "form")
 NUMBERINGS = ("decimal", "chinese")
+PROFILES = ("consumer", "business")
+"""消费者合同 (the customer is a natural person buying for personal use) and 经营者之间的合同."""
+CHOICE_SOURCES = ("arbitration",)
+"""Registries an enum variable may take its choices from (``choices_from: arbitration``)."""
 FOLDERS = ("clauses", "industries", "attachments")
 ID_RE = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$")
 VAR_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -39,7 +44,7 @@ SCALE_LEVELS = 5
 _INVISIBLE = re.compile(r"[\s\x00-\x1f\x7f\ufffe\uffff]")
 
 DEFAULT_RECITAL = (
-    "根据《中华人民共和国民法典》及相关法律、法规的规定，甲乙双方在平等、自愿、公平、诚实信用的基础上，"
+    "根据{{ law('民法典') }}及相关法律、法规的规定，甲乙双方在平等、自愿、公平、诚实信用的基础上，"
     "就{{ industry_name }}的服务反馈和评价事宜，经友好协商一致，订立本合同，以资共同遵守。"
 )
 
@@ -71,6 +76,18 @@ class Variable:
     example: Any = None
     aliases: tuple[str, ...] = ()
     """Other names a spec may use for it (its ``label`` is one already)."""
+    profiles: tuple[str, ...] = ()
+    """The profiles whose contracts take it (empty: every profile)."""
+    profile_choices: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """An enum's choices in one profile, where fewer are lawful (a consumer's court: not the provider's seat)."""
+    choices_from: str | None = None
+    """The registry its choices come from (``arbitration``)."""
+    choice_aliases: tuple[tuple[str, str], ...] = ()
+    """Other names of a choice → the choice (a body's former name → its name)."""
+
+    def choices_for(self, profile: str | None) -> tuple[str, ...]:
+        """The choices a contract of ``profile`` may take."""
+        return dict(self.profile_choices).get(profile or "", self.choices)
 
     @property
     def required(self) -> bool:
@@ -105,6 +122,8 @@ class ClauseDef:
     """Other names a spec may use for it (its ``title`` is one already); for an alternative, for its choice."""
     group_aliases: tuple[str, ...] = ()
     """For an alternative: other names of its group (the article's title is one already)."""
+    profiles: tuple[str, ...] = ()
+    """The profiles whose contracts it goes into (empty: every profile), like a condition."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +149,7 @@ class ArticleDef:
     refs: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     group_aliases: tuple[str, ...] = ()
+    profiles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +175,8 @@ class SectionDef:
     heading: str
     paragraphs: tuple[str, ...]
     items: tuple[str, ...] = ()
+    profiles: tuple[str, ...] = ()
+    """The profiles whose contracts print it (empty: every profile)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +196,7 @@ class AnnexDef:
     refs: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     """Other names a spec may use for it (its ``title`` is one already)."""
+    profiles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -191,6 +214,15 @@ class Library:
     industries: tuple[Industry, ...]
     annexes: tuple[AnnexDef, ...]
     paths: tuple[Path, ...] = field(default=(), compare=False)
+    laws: tuple[Law, ...] = ()
+    """Every law, regulation and judicial interpretation the library cites (``law()``)."""
+    arbitration: tuple[ArbitrationBody, ...] = ()
+    """The arbitration bodies a contract may name."""
+
+    @cached_property
+    def law_index(self) -> LawIndex:
+        """The law registry by name, and the ``law()`` of templates."""
+        return LawIndex(self.laws)
 
     @cached_property
     def variable(self) -> dict[str, Variable]:
@@ -217,53 +249,60 @@ class Library:
                 found[clause.id] = clause
         return found
 
-    def offered(self, node: ArticleDef | ClauseDef | AnnexDef, industry: str) -> bool:
-        """Whether an article, clause or annex may appear in this industry's contracts."""
+    def offered(self, node: ArticleDef | ClauseDef | AnnexDef, industry: str, profile: str | None = None) -> bool:
+        """Whether an article, clause or annex may appear in this industry's contracts (of ``profile``;
+        None: of any profile)."""
         if node.industries and industry not in node.industries:
+            return False
+        if profile is not None and node.profiles and profile not in node.profiles:
             return False
         # An industry's own articles (kind industry) belong to that industry alone.
         owner = getattr(node, "id", "").split(".", 1)[0]
         return not (getattr(node, "kind", "") == "industry" and owner in self.industry and owner != industry)
 
-    def articles_for(self, industry: str) -> tuple[ArticleDef, ...]:
-        """The articles (with only the clauses) this industry's contracts may contain."""
+    def articles_for(self, industry: str, profile: str | None = None) -> tuple[ArticleDef, ...]:
+        """The articles (with only the clauses) this industry's contracts (of ``profile``) may contain."""
         result = []
         for article in self.articles:
-            if not self.offered(article, industry):
+            if not self.offered(article, industry, profile):
                 continue
-            clauses = tuple(c for c in article.clauses if self.offered(c, industry))
+            clauses = tuple(c for c in article.clauses if self.offered(c, industry, profile))
             result.append(replace(article, clauses=clauses))
         return tuple(result)
 
-    def variables_for(self, industry: str) -> tuple[Variable, ...]:
-        """Every variable this industry's contract can take, in declaration order."""
+    def variables_for(self, industry: str, profile: str | None = None) -> tuple[Variable, ...]:
+        """Every variable this industry's contract (of ``profile``) can take, in declaration order."""
         used: set[str] = set()
-        for article in self.articles_for(industry):
+        for article in self.articles_for(industry, profile):
             used |= article.uses
             for clause in article.clauses:
                 used |= clause.uses
         for annex in self.annexes:
-            if self.offered(annex, industry):
+            if self.offered(annex, industry, profile):
                 used |= annex.uses
-        return tuple(v for v in self.variables if v.name in used)
+        return tuple(v for v in self.variables if v.name in used
+                     and (profile is None or not v.profiles or profile in v.profiles))
 
-    def includable(self, industry: str) -> tuple[ArticleDef | ClauseDef, ...]:
+    def includable(self, industry: str, profile: str | None = None) -> tuple[ArticleDef | ClauseDef, ...]:
         """What a spec may ``include``: optional articles, and optional clauses of other articles
         (the clauses of an optional article come with it)."""
         found: list[ArticleDef | ClauseDef] = []
-        for article in self.articles_for(industry):
+        for article in self.articles_for(industry, profile):
             if article.kind == "optional":
                 found.append(article)
             else:
                 found += [c for c in article.clauses if c.kind == "optional"]
         return tuple(found)
 
-    def alternatives(self, industry: str | None = None) -> dict[str, tuple[ArticleDef | ClauseDef, ...]]:
+    def alternatives(self, industry: str | None = None,
+                     profile: str | None = None) -> dict[str, tuple[ArticleDef | ClauseDef, ...]]:
         """Alternative groups: group name → its alternatives, in library order."""
         groups: dict[str, list[ArticleDef | ClauseDef]] = {}
         nodes: Iterable[ArticleDef | ClauseDef] = self.node.values()
         for node in nodes:
-            if node.group and (industry is None or self.offered(node, industry)):
+            if not node.group or (profile is not None and node.profiles and profile not in node.profiles):
+                continue
+            if industry is None or self.offered(node, industry):
                 groups.setdefault(node.group, []).append(node)
         return {g: tuple(n) for g, n in groups.items()}
 
@@ -281,14 +320,14 @@ def builtin_library_dir() -> Path:
 # --- reading one layer -------------------------------------------------------------------------
 
 _COMMON_NODE_KEYS = {"id", "kind", "title", "version", "text", "condition", "group", "choice", "default",
-                     "excludable", "industries", "aliases", "group_aliases"}
+                     "excludable", "industries", "aliases", "group_aliases", "profiles"}
 ARTICLE_KEYS = _COMMON_NODE_KEYS | {"order", "clauses", "generate"}
 NESTED_CLAUSE_KEYS = _COMMON_NODE_KEYS | {"items"}
 ATTACHED_CLAUSE_KEYS = NESTED_CLAUSE_KEYS | {"article", "order"}
 VARIABLE_KEYS = {"type", "label", "description", "default", "min", "max", "pattern", "max_length", "choices",
-                 "format", "example", "aliases"}
+                 "format", "example", "aliases", "profiles", "profile_choices", "choices_from"}
 INDUSTRY_KEYS = {"id", "name", "title", "roles", "customer_type", "annexes", "aliases"}
-ANNEX_KEYS = {"id", "title", "version", "kind", "industries", "intro", "sections", "form", "aliases"}
+ANNEX_KEYS = {"id", "title", "version", "kind", "industries", "intro", "sections", "form", "aliases", "profiles"}
 FORM_KEYS = {"intro", "fields", "scale", "groups", "comments", "signatures"}
 LIBRARY_KEYS = {"name", "version", "numbering", "recital"}
 
@@ -318,6 +357,10 @@ class _Reader:
         self.annexes: dict[str, AnnexDef] = {}
         self.layer_ids: dict[str, Loc] = {}  # ids seen in the current layer, for duplicate checks
         self.layer_vars: dict[str, Loc] = {}
+        self.registries = RegistryReader(self.problem)
+        self.pending: dict[str, tuple[YamlMap, str]] = {}
+        """Variables whose choices come from a registry: their default and example are checked once
+        every layer's registry is read."""
 
     # -- helpers
     def problem(self, path: str, line: int | None, fld: str, message: Message) -> None:
@@ -361,6 +404,14 @@ class _Reader:
             else:
                 out.append(str(item).strip())
         return tuple(out)
+
+    def profiles(self, data: YamlMap, path: str, prefix: str) -> tuple[str, ...]:
+        found = self.texts(data, "profiles", path, prefix)
+        for profile in found:
+            if profile not in PROFILES:
+                self.problem(path, line_of(data, "profiles"), _join(prefix, "profiles"),
+                             msg("library.must-be-one-of", choices=PROFILES, value=profile))
+        return tuple(p for p in found if p in PROFILES)
 
     def flag(self, data: YamlMap, key: str, path: str, prefix: str) -> bool:
         value = data.get(key, False)
@@ -423,7 +474,13 @@ class _Reader:
             allowed = {"annex", "variables"}
         if folder == "clauses" and path.stem == "library":
             allowed.add("library")
+        if folder == "clauses":
+            allowed |= {"laws", "arbitration"}
         self.check_keys(top, allowed, display, "")
+        if "laws" in top and folder == "clauses":
+            self.registries.read_laws(top["laws"], display, line_of(top, "laws"))
+        if "arbitration" in top and folder == "clauses":
+            self.registries.read_bodies(top["arbitration"], display, line_of(top, "arbitration"))
         if "library" in top:
             self.read_meta(top["library"], display, line_of(top, "library"))
         if "variables" in top:
@@ -518,7 +575,7 @@ class _Reader:
                              msg("library.invalid-pattern", detail=str(exc), position=(exc.pos or 0) + 1))
                 pattern = None
         choices = self.texts(spec, "choices", path, prefix)
-        if vtype == "enum" and not choices:
+        if vtype == "enum" and not choices and "choices_from" not in spec:
             self.problem(path, line, f"{prefix}.choices", msg("library.enum-needs-choices"))
         if choices and vtype != "enum":
             self.problem(path, line_of(spec, "choices"), f"{prefix}.choices", msg("library.choices-need-enum"))
@@ -526,11 +583,52 @@ class _Reader:
         if fmt is not None and not (vtype == "int" and fmt in ("chinese", "arabic")):
             self.problem(path, line_of(spec, "format"), f"{prefix}.format", msg("library.format-needs-int"))
         max_length = self.integer(spec, "max_length", path, prefix, required=False) or None
+        choices_from = self.text(spec, "choices_from", path, prefix) or None
+        if choices_from is not None:
+            if choices_from not in CHOICE_SOURCES:
+                self.problem(path, line_of(spec, "choices_from"), f"{prefix}.choices_from",
+                             msg("library.must-be-one-of", choices=CHOICE_SOURCES, value=choices_from))
+                choices_from = None
+            elif vtype != "enum" or choices:
+                self.problem(path, line_of(spec, "choices_from"), f"{prefix}.choices_from",
+                             msg("library.choices-from-needs-enum"))
         variable = Variable(
             name=name, type=vtype, label=label, description=description, loc=Loc(path, line),
             min=bounds.get("min"), max=bounds.get("max"), pattern=pattern, max_length=max_length,
             choices=choices, format=fmt, aliases=self.texts(spec, "aliases", path, prefix),
+            profiles=self.profiles(spec, path, prefix), profile_choices=self.profile_choices(spec, choices, path, prefix),
+            choices_from=choices_from,
         )
+        if choices_from is not None:  # its choices are known once every layer is read
+            self.pending[name] = (spec, path)
+            return variable
+        return self.checked_values(variable, spec, path, prefix)
+
+    def profile_choices(self, spec: YamlMap, choices: tuple[str, ...], path: str,
+                        prefix: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        raw = spec.get("profile_choices")
+        if raw is None:
+            return ()
+        where = f"{prefix}.profile_choices"
+        table = self.mapping(raw, path, line_of(spec, "profile_choices"), where)
+        if table is None:
+            return ()
+        out = []
+        for profile in table:
+            if profile not in PROFILES:
+                self.problem(path, line_of(table, profile), f"{where}.{profile}",
+                             msg("library.must-be-one-of", choices=PROFILES, value=profile))
+                continue
+            subset = self.texts(table, profile, path, where)
+            for choice in subset:
+                if choice not in choices:
+                    self.problem(path, line_of(table, profile), f"{where}.{profile}",
+                                 msg("library.profile-choice-unknown", choice=choice, choices=choices))
+            out.append((str(profile), tuple(c for c in subset if c in choices)))
+        return tuple(sorted(out))
+
+    def checked_values(self, variable: Variable, spec: YamlMap, path: str, prefix: str) -> Variable:
+        """The variable with its default and example, each checked against its declaration."""
         for key in ("default", "example"):
             if key in spec and spec[key] is not None:
                 problem = value_problem(variable, spec[key])
@@ -538,7 +636,23 @@ class _Reader:
                     self.problem(path, line_of(spec, key), f"{prefix}.{key}", problem)
                 else:
                     variable = replace(variable, **{key: normalized(variable, spec[key])})
+        if variable.default is not None and variable.type == "enum":
+            for profile, subset in variable.profile_choices:
+                if normalized(variable, variable.default) not in subset:
+                    self.problem(path, line_of(spec, "default"), f"{prefix}.default",
+                                 msg("library.default-not-in-profile", profile=profile))
         return variable
+
+    def fill_choices(self) -> None:
+        """Registry choices into the variables that take them, then their default and example checked."""
+        bodies = self.registries.bodies.values()
+        for name, (spec, path) in self.pending.items():
+            variable = self.variables.get(name)
+            if variable is None or variable.choices_from != "arbitration":
+                continue
+            variable = replace(variable, choices=tuple(b.name for b in bodies),
+                               choice_aliases=tuple(sorted((a, b.name) for b in bodies for a in b.aliases)))
+            self.variables[name] = self.checked_values(variable, spec, path, f"variables.{name}")
 
     def read_node_common(self, data: YamlMap, path: str, prefix: str, kind: str | None) -> dict[str, Any]:
         """Fields shared by articles and clauses."""
@@ -556,6 +670,7 @@ class _Reader:
         out["industries"] = self.texts(data, "industries", path, prefix)
         out["aliases"] = self.texts(data, "aliases", path, prefix)
         out["group_aliases"] = self.texts(data, "group_aliases", path, prefix)
+        out["profiles"] = self.profiles(data, path, prefix)
         if out["group_aliases"] and out["kind"] != "alternative":
             self.problem(path, line_of(data, "group_aliases"), _join(prefix, "group_aliases"),
                          msg("library.group-needs-alternative"))
@@ -599,15 +714,7 @@ class _Reader:
         """The node with ``uses``/``refs`` filled in from its templates; syntax errors reported."""
         uses: set[str] = set()
         refs: list[str] = []
-        sources: list[tuple[str, str]] = []
-        for key in ("text", "intro"):
-            if getattr(node, key, ""):
-                sources.append((key, getattr(node, key)))
-        sources += [(f"items[{i}]", t) for i, t in enumerate(getattr(node, "items", ()))]
-        for s_i, section in enumerate(getattr(node, "sections", ())):
-            sources += [(f"sections[{s_i}].paragraphs[{i}]", t) for i, t in enumerate(section.paragraphs)]
-            sources += [(f"sections[{s_i}].items[{i}]", t) for i, t in enumerate(section.items)]
-        for key, source in sources:
+        for key, source in template_sources(node):
             try:
                 uses |= templates.names_used(source)
                 refs += templates.refs_used(source)
@@ -714,10 +821,11 @@ class _Reader:
             section = self.mapping(raw_section, path, line_of(raw_sections, i), prefix)
             if section is None:
                 continue
-            self.check_keys(section, {"heading", "paragraphs", "items"}, path, prefix)
+            self.check_keys(section, {"heading", "paragraphs", "items", "profiles"}, path, prefix)
             sections.append(SectionDef(self.text(section, "heading", path, prefix, required=True),
                                        self.texts(section, "paragraphs", path, prefix),
-                                       self.texts(section, "items", path, prefix)))
+                                       self.texts(section, "items", path, prefix),
+                                       self.profiles(section, path, prefix)))
         form = None
         intro = self.text(data, "intro", path, "annex")
         if "form" in data:
@@ -735,7 +843,8 @@ class _Reader:
                          version=self.version(data, path, "annex", required=True), kind=kind, intro=intro,
                          sections=tuple(sections), form=form, loc=loc,
                          industries=self.texts(data, "industries", path, "annex"),
-                         aliases=self.texts(data, "aliases", path, "annex"))
+                         aliases=self.texts(data, "aliases", path, "annex"),
+                         profiles=self.profiles(data, path, "annex"))
         self.annexes[ident] = self.analysed(annex, data, path, "annex")
 
     def read_form(self, data: YamlMap, path: str) -> tuple[Form, str]:
@@ -761,6 +870,19 @@ class _Reader:
         return form, self.text(data, "intro", path, prefix)
 
 
+def template_sources(node: Any) -> list[tuple[str, str]]:
+    """Every template of an article, clause or annex, with the field it is written in."""
+    sources: list[tuple[str, str]] = []
+    for key in ("text", "intro"):
+        if getattr(node, key, ""):
+            sources.append((key, getattr(node, key)))
+    sources += [(f"items[{i}]", t) for i, t in enumerate(getattr(node, "items", ()))]
+    for s_i, section in enumerate(getattr(node, "sections", ())):
+        sources += [(f"sections[{s_i}].paragraphs[{i}]", t) for i, t in enumerate(section.paragraphs)]
+        sources += [(f"sections[{s_i}].items[{i}]", t) for i, t in enumerate(section.items)]
+    return sources
+
+
 # --- merging and cross-checks ------------------------------------------------------------------
 
 def _merge(reader: _Reader) -> list[ArticleDef]:
@@ -779,7 +901,7 @@ def _merge(reader: _Reader) -> list[ArticleDef]:
 
 
 def _cross_check(library: Library, problems: list[Problem]) -> None:
-    declared = set(library.variable) | templates.BUILTINS | {templates.REF}
+    declared = set(library.variable) | templates.BUILTINS | {templates.REF, LAW}
     ids = set(library.node)
     bools = {v.name for v in library.variables if v.type == "bool"}
 
@@ -797,6 +919,11 @@ def _cross_check(library: Library, problems: list[Problem]) -> None:
         if condition and condition.strip() in library.variable and condition.strip() not in bools:
             problems.append(Problem(node.loc.path, node.loc.line, "condition",
                                     msg("library.condition-not-bool", what=what, id=node.id, condition=condition)))
+        try:
+            problems.extend(citation_problems(library.law_index, node.loc.path, node.loc.line,
+                                              (s for _, s in template_sources(node))))
+        except TemplateSyntaxError:
+            pass  # reported by the reader
         for industry in getattr(node, "industries", ()):
             if industry not in library.industry:
                 problems.append(Problem(node.loc.path, node.loc.line, "industries",
@@ -818,18 +945,24 @@ def _cross_check(library: Library, problems: list[Problem]) -> None:
             elif not library.offered(library.annex[annex], industry.id):
                 problems.append(Problem(industry.loc.path, industry.loc.line, "industry.annexes",
                                         msg("library.annex-not-offered", annex=annex, industry=industry.id)))
-    for group, alternatives in library.alternatives().items():
-        defaults = [n for n in alternatives if n.default]
-        first = alternatives[0]
-        if len(defaults) != 1:
-            problems.append(Problem(first.loc.path, first.loc.line, "default",
-                                    msg("library.group-defaults", group=group, count=len(defaults))))
-        choices = [n.choice for n in alternatives]
-        for choice in sorted({c for c in choices if choices.count(c) > 1}):
-            problems.append(Problem(first.loc.path, first.loc.line, "choice",
-                                    msg("library.group-choice-twice", group=group, choice=choice)))
+    # A group may hold one alternative per profile for a choice (litigation for consumers, another
+    # for businesses): each profile's contracts see exactly one default and each choice once.
+    seen: set[Problem] = set()
+    for profile in PROFILES:
+        for group, alternatives in library.alternatives(profile=profile).items():
+            defaults = [n for n in alternatives if n.default]
+            first = alternatives[0]
+            if len(defaults) != 1:
+                seen.add(Problem(first.loc.path, first.loc.line, "default",
+                                 msg("library.group-defaults", group=group, count=len(defaults))))
+            choices = [n.choice for n in alternatives]
+            for choice in sorted({c for c in choices if choices.count(c) > 1}):
+                seen.add(Problem(first.loc.path, first.loc.line, "choice",
+                                 msg("library.group-choice-twice", group=group, choice=choice)))
+    problems.extend(sorted(seen, key=lambda p: (p.path, p.line or 0, p.field)))
     if not library.industries:
         problems.append(Problem("industries", None, "", msg("library.no-industry")))
+    problems.extend(citation_problems(library.law_index, "clauses/library.yaml", None, [library.recital]))
 
 
 def read_library(layers: Sequence[Path] = (), *, builtin: bool = True) -> tuple[Library, list[Problem]]:
@@ -846,6 +979,7 @@ def read_library(layers: Sequence[Path] = (), *, builtin: bool = True) -> tuple[
         reader.read_layer(root, "" if root is shipped else f"{str(root).rstrip('/')}/")
         names.append("builtin" if root is shipped else root.name)
     meta = reader.meta
+    reader.fill_choices()
     articles = _merge(reader)
     library = Library(
         name=meta.get("name", names[0] if names else "builtin"), version=meta.get("version", "0"),
@@ -853,6 +987,8 @@ def read_library(layers: Sequence[Path] = (), *, builtin: bool = True) -> tuple[
         layers=tuple(names), variables=tuple(reader.variables.values()), articles=tuple(articles),
         industries=tuple(sorted(reader.industries.values(), key=lambda i: i.id)),
         annexes=tuple(reader.annexes.values()), paths=tuple(roots),
+        laws=tuple(sorted(reader.registries.laws.values(), key=lambda law: law.name)),
+        arbitration=tuple(reader.registries.bodies.values()),
     )
     problems = list(reader.problems)
     _cross_check(library, problems)
@@ -934,6 +1070,10 @@ def _value_problem(variable: Variable, value: Any, shown: Any) -> Message | None
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         return msg("value.text", kind=_kind_of(value))
     text = str(value)
+    if vtype == "enum" and variable.choices_from == "arbitration":
+        if text not in variable.choices and text.strip() not in dict(variable.choice_aliases):
+            return msg("value.arbitration-unknown", value=shown, hint=did_you_mean(text, variable.choices))
+        return None
     if vtype == "enum":
         if text not in variable.choices:
             return msg("value.enum", choices="、".join(variable.choices), value=shown,
@@ -960,6 +1100,8 @@ def normalized(variable: Variable, value: Any) -> Any:
     if variable.type in ("int", "decimal", "money"):
         number = _number(variable, value)
         return int(number) if variable.type == "int" else number  # type: ignore[arg-type]
+    if variable.type == "enum" and variable.choice_aliases:
+        return dict(variable.choice_aliases).get(str(value).strip(), value)
     return value
 
 

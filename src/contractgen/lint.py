@@ -3,7 +3,8 @@
 On top of the loader's schema and cross-reference checks: variables declared but never used, aliases
 that name two things (``names.clashes``), and
 damage left over from the scraped source (pinyin in brackets, traditional characters, ASCII
-punctuation inside Chinese sentences, stray question marks). Damage is found line by line in the
+punctuation inside Chinese sentences, stray question marks), and laws cited by hand instead of through
+``law()`` (the registry's names and article numbers are the one truth). Damage is found line by line in the
 files themselves, so each report names the exact line.
 """
 
@@ -19,6 +20,7 @@ from .errors import Problem
 from .files import UnreadableFile, read_bounded
 from .i18n import msg
 from .library import FOLDERS, builtin_library_dir, read_library
+from .registries import BY_HAND
 from .yamlio import MAX_FILE_BYTES
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
@@ -58,6 +60,9 @@ def scan_damage(path: Path, display: str) -> list[Problem]:
             problems.append(Problem(display, number, "", msg("lint.ascii-punctuation", text=ASCII_PUNCT.search(content).group())))
         if STRAY.search(content) and not content.lstrip().startswith(("pattern:", "- pattern")):
             problems.append(Problem(display, number, "", msg("lint.stray")))
+        by_hand = BY_HAND.search(content)
+        if by_hand and not content.lstrip().startswith("number:"):  # a law's enacting document is no citation; cited through law() the name and article come from the registry: one truth
+            problems.append(Problem(display, number, "", msg("lint.citation-by-hand", text=by_hand.group())))
         hidden = next((c for c in line if unicodedata.category(c) == "Cf"), None)
         if hidden is not None:  # as in a spec's values: prints as nothing, or turns the text around
             problems.append(Problem(display, number, "", msg("lint.format-character", code=f"{ord(hidden):04X}",

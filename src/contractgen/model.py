@@ -189,6 +189,9 @@ class Contract:
     """Every variable's raw value as used, sorted by name (blank string when missing in a draft)."""
     blanks: tuple[str, ...] = field(default=())
     """Variables left blank (draft mode only)."""
+    profile: str = "business"
+    """``consumer`` (消费者合同: the customer is a natural person buying for personal use) or ``business``
+    (经营者之间的合同)."""
 
     @cached_property
     def clause_index(self) -> dict[str, Clause | Article]:

@@ -23,8 +23,8 @@ from .i18n import msg
 from .library import ArticleDef, ClauseDef, Library, Variable
 from .yamlio import YamlMap, decode, parse_yaml
 
-SPEC_KEYS = ("industry", "contract_no", "title", "sign_date", "sign_place", "parties", "values", "include",
-             "exclude", "choose", "annexes")
+SPEC_KEYS = ("industry", "profile", "contract_no", "title", "sign_date", "sign_place", "parties", "values",
+             "include", "exclude", "choose", "annexes")
 PARTY_KEYS = ("type", "name", "credit_code", "id_number", "address", "representative", "contact", "phone", "email")
 PARTY_ROLES = ("customer", "provider")
 MAX_LENGTHS = {
@@ -39,7 +39,7 @@ MAX_SPEC_BYTES = 200_000
 """A whole spec: its text fields at their longest fit in a few kilobytes; 200 KB is a mistake."""
 EMPTY = '""'
 FIELD_LABELS = {
-    "industry": "行业", "contract_no": "合同编号", "title": "合同标题", "sign_date": "签订日期", "sign_place": "签订地点",
+    "industry": "行业", "profile": "合同类型", "contract_no": "合同编号", "title": "合同标题", "sign_date": "签订日期", "sign_place": "签订地点",
     "parties": "当事人", "values": "合同取值", "include": "加入的可选条款", "exclude": "删除的条款", "choose": "备选条款",
     "annexes": "附件",
 }
@@ -58,6 +58,10 @@ PARTY_ROLE_NAMES = {label: role for role, label in ROLE_LABELS.items()}
 PARTY_KEY_NAMES = {**{label: key for key, label in PARTY_FIELD_LABELS.items()},
                    "名称": "name", "姓名": "name", "身份证号": "id_number", "住址": "address", "地址": "address",
                    "电话": "phone", "邮箱": "email"}
+PROFILE_NAMES = {"消费者合同": "consumer", "消费者": "consumer", "经营者之间的合同": "business", "经营者": "business",
+                 "企业间合同": "business", "商事合同": "business"}
+"""The Chinese a spec may write for ``profile``; ``canonical`` rewrites them."""
+PROFILE_LABELS = {"consumer": "消费者合同", "business": "经营者之间的合同"}
 PARTY_TYPE_NAMES = {"自然人": "person", "个人": "person", "单位": "organization", "组织": "organization",
                     "法人": "organization", "公司": "organization", "企业": "organization"}
 
@@ -161,6 +165,7 @@ def starter_spec(library: Library, industry: str, *, example: bool, zh: bool = F
         f"# {ind.title}：合同规格（contractgen spec）",
         f"# 由 contractgen init {industry}{flags} 生成。构建：contractgen build 本文件 -o 输出目录",
         f"{key('industry')}: {named(names.industries(library), industry, ind.name)}   # {industry if zh else ind.name}",
+        _profile_line(ind.customer_type, zh),
         f"{key('contract_no')}: {_q(_example_no(industry)) if example else EMPTY}   # 合同编号（可选）",
         f"{key('title')}: {_q(ind.title)}   # 合同标题（可选，默认为行业标题）",
         f"{key('sign_date')}: {('2026年12月1日' if zh else '2026-12-01') if example else EMPTY}"
@@ -201,6 +206,14 @@ def starter_spec(library: Library, industry: str, *, example: bool, zh: bool = F
     titles = "、".join(library.annex[a].title for a in ind.annexes if a in library.annex)
     lines.append(f"{key('annexes')}: [{', '.join(annexes)}]   # 附件（默认为行业附件）：{titles}")
     return "\n".join(lines) + "\n"
+
+
+def _profile_line(customer_type: str, zh: bool) -> str:
+    """``profile:`` as its default would be, commented out: the customer's type decides unless it is given."""
+    profile = "consumer" if customer_type == "person" else "business"
+    shown = PROFILE_LABELS[profile] if zh else profile
+    return (f"# {FIELD_LABELS['profile'] if zh else 'profile'}: {shown}   # 合同类型：consumer（消费者合同）或 "
+            "business（经营者之间的合同）；不填时甲方为自然人即为消费者合同")
 
 
 def _choice_name(node: ArticleDef | ClauseDef) -> str:

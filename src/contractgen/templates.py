@@ -21,9 +21,10 @@ from jinja2.sandbox import SandboxedEnvironment
 from .i18n import msg
 
 BUILTINS: frozenset[str] = frozenset(
-    {"customer_role", "provider_role", "industry_name", "customer_name", "provider_name"}
+    {"customer_role", "provider_role", "industry_name", "customer_name", "provider_name", "profile"}
 )
-"""Names every template may use without declaring them."""
+"""Names every template may use without declaring them (``profile`` is ``consumer`` or ``business``, the
+real word, not a placeholder: ``{% if profile == 'consumer' %}`` works)."""
 REF = "ref"
 """``{{ ref('id') }}``: the current number of an article or clause."""
 
