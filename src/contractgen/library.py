@@ -8,6 +8,7 @@ references). Every problem names its file and line, and all are reported at once
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import re
@@ -919,11 +920,9 @@ def _cross_check(library: Library, problems: list[Problem]) -> None:
         if condition and condition.strip() in library.variable and condition.strip() not in bools:
             problems.append(Problem(node.loc.path, node.loc.line, "condition",
                                     msg("library.condition-not-bool", what=what, id=node.id, condition=condition)))
-        try:
+        with contextlib.suppress(TemplateSyntaxError):  # reported by the reader
             problems.extend(citation_problems(library.law_index, node.loc.path, node.loc.line,
                                               (s for _, s in template_sources(node))))
-        except TemplateSyntaxError:
-            pass  # reported by the reader
         for industry in getattr(node, "industries", ()):
             if industry not in library.industry:
                 problems.append(Problem(node.loc.path, node.loc.line, "industries",

@@ -39,7 +39,8 @@ MAX_SPEC_BYTES = 200_000
 """A whole spec: its text fields at their longest fit in a few kilobytes; 200 KB is a mistake."""
 EMPTY = '""'
 FIELD_LABELS = {
-    "industry": "行业", "profile": "合同类型", "contract_no": "合同编号", "title": "合同标题", "sign_date": "签订日期", "sign_place": "签订地点",
+    "industry": "行业", "profile": "合同类型", "contract_no": "合同编号", "title": "合同标题", "sign_date": "签订日期",
+    "sign_place": "签订地点",
     "parties": "当事人", "values": "合同取值", "include": "加入的可选条款", "exclude": "删除的条款", "choose": "备选条款",
     "annexes": "附件",
 }
