@@ -237,7 +237,7 @@ def test_every_error_class_pickles_as_itself() -> None:
 
 
 def test_an_error_raised_in_a_worker_arrives_as_itself() -> None:
-    pool = build_module._process_pool(1)  # the pool render_many uses, with its start method
+    pool = build_module.process_pool(1)  # the pool render_many uses, with its start method
     try:
         for cls in every_error_class():
             error = an_error(cls)

@@ -23,7 +23,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from . import signals
 from .errors import UsageError
@@ -32,7 +32,7 @@ from .model import Contract
 from .render import DEFAULT_PDF_ENGINE, FORMATS, RenderOptions, extension, render
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
 DEFAULT_FORMATS = ("docx", "pdf")
 
@@ -128,24 +128,44 @@ def render_many(contracts: Sequence[Contract], formats: Sequence[str], *, jobs: 
 def _render_in_pool(render_one: Callable[[Contract], list[Output]], contracts: Sequence[Contract],
                     workers: int) -> Iterator[list[Output]]:
     """``render_many`` on a pool of ``workers`` processes, each keeping its own PDF engine warm."""
-    pool = _process_pool(workers)
+    pool = process_pool(workers)
     try:
-        waiting = iter(contracts)
-        in_flight: collections.deque[Future[list[Output]]] = collections.deque(
-            pool.submit(render_one, contract) for contract in itertools.islice(waiting, 2 * workers))
-        while in_flight:
-            outputs = in_flight.popleft().result()
-            for contract in itertools.islice(waiting, 1):  # keep the workers busy while this one is written
-                in_flight.append(pool.submit(render_one, contract))
-            yield outputs
+        yield from in_order(pool, render_one, ((contract,) for contract in contracts), window=2 * workers)
     finally:
         # Queued contracts are dropped; the ones being rendered (one per worker, and one more the
         # pool has already handed out) finish first, then the workers exit.
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _process_pool(workers: int) -> ProcessPoolExecutor:
-    """Worker processes started by forkserver where there is one, else spawn; never fork.
+T = TypeVar("T")
+
+
+def in_order(executor: Executor, func: Callable[..., T], calls: Iterable[tuple], *, window: int) -> Iterator[T]:
+    """``func(*args)`` for each of ``calls`` on ``executor``, results in input order, at most ``window`` in flight.
+
+    Any ``concurrent.futures.Executor`` will do (a process pool, a Dask cluster's executor): memory
+    stays bounded however many calls there are, and an error raised by a call arrives here as
+    itself. Closing the generator early cancels the calls not yet started (the executor's owner
+    shuts it down).
+    """
+    waiting = iter(calls)
+    in_flight: collections.deque[Future[T]] = collections.deque(
+        executor.submit(func, *args) for args in itertools.islice(waiting, window))
+    try:
+        while in_flight:
+            result = in_flight.popleft().result()
+            for args in itertools.islice(waiting, 1):  # keep the workers busy while this one is written
+                in_flight.append(executor.submit(func, *args))
+            yield result
+    finally:
+        for future in in_flight:
+            future.cancel()
+
+
+def process_pool(workers: int, initializer: Callable[..., None] | None = None,
+                 initargs: tuple = ()) -> ProcessPoolExecutor:
+    """Worker processes started by forkserver where there is one, else spawn; never fork; each runs
+    ``initializer(*initargs)`` first (a batch hands its library over once per worker this way).
 
     Forking a process that has loaded Pango and fontconfig (a parent that rendered a PDF, or a test
     process) copies their locks and threads in whatever state they are: workers could deadlock.
@@ -169,7 +189,7 @@ def _process_pool(workers: int) -> ProcessPoolExecutor:
 
             forkserver.ensure_running()
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
-                               initializer=_ignore_interrupts)
+                               initializer=_start_worker, initargs=(initializer, initargs))
 
 
 POOL_FOLDER_PREFIX = "contractgen-mp-"
@@ -193,6 +213,12 @@ def _own_multiprocessing_folder() -> None:
     folder = tempfile.mkdtemp(prefix=POOL_FOLDER_PREFIX + signals.tag())
     util.Finalize(None, shutil.rmtree, args=(folder, True), exitpriority=-100)
     config["tempdir"] = folder
+
+
+def _start_worker(initializer: Callable[..., None] | None, initargs: tuple) -> None:
+    _ignore_interrupts()
+    if initializer is not None:
+        initializer(*initargs)
 
 
 def _ignore_interrupts() -> None:
@@ -282,6 +308,25 @@ def write_builds(out_dir: Path, builds: Iterable[Build], *, force: bool, keep: S
             shutil.rmtree(tmp, ignore_errors=True)
         raise
     return files
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """One file put in place atomically (a temporary file beside it, renamed): never half a file."""
+    path = Path(path)
+    tmp = None
+    with _writing(path):
+        try:
+            with signals.deferred():
+                fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-{signals.tag()}", dir=path.resolve().parent)
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        except BaseException:
+            if tmp is not None:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(tmp)
+            raise
 
 
 def _temporary_folder(out_dir: Path) -> Path:

@@ -370,6 +370,80 @@ def _build_many(built: Sequence[tuple[Spec, Contract]], subfolders: Sequence[str
 
 
 @cli.command()
+@click.argument("sheet_path", metavar="ROWS.xlsx|ROWS.csv", type=click.Path(path_type=Path))
+@click.option("--industry", required=True, help="The industry of every row's contract.")
+@click.option("--base", "base_path", type=click.Path(path_type=Path),
+              help="A spec with what every row shares (the provider, the options); the row's cells win.")
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(path_type=Path), help="Output folder.")
+@click.option("--format", "fmt", default="docx,pdf", show_default=True,
+              help="Comma-separated: docx, pdf, html, md, json.")
+@click.option("--bundle", is_flag=True, help="Also append the annexes to each contract file.")
+@click.option("--reference-docx", type=click.Path(path_type=Path), help="Your own DOCX template (styles, letterhead).")
+@click.option("--keep-going", is_flag=True, help="Render the good rows and report the wrong ones (exit 2 all the same).")
+@click.option("--force", is_flag=True, help="Replace an existing, non-empty output folder.")
+@click.option("-j", "--jobs", type=int, show_default="one per CPU", help="Processes rendering contracts at once.")
+@pdf_options
+@library_option
+def batch(sheet_path: Path, industry: str, base_path: Path | None, out_dir: Path, fmt: str, bundle: bool,
+          reference_docx: Path | None, keep_going: bool, force: bool, jobs: int | None, pdf_engine: str | None,
+          pdf_standard: str | None, layers: tuple[Path, ...]) -> None:
+    """One contract per row of a spreadsheet (XLSX, XLS, ODS or CSV), with OUT/报告.xlsx.
+
+    Columns are spec keys or their Chinese labels (values.term_years or 合同有效期（年）, 甲方名称 ...);
+    every row is checked before any is rendered (contractgen batch-template writes a sheet to fill in).
+    """
+    from .batch.progress import ProgressBar
+    from .batch.rows import plan_batch
+    from .batch.run import RenderSettings, run_batch
+    from .batch.sheet import read_sheet
+    from .build import check_output_folder, default_jobs, parse_formats
+    from .spec import load_spec
+
+    formats = parse_formats(fmt)
+    pdf = _pdf_choice(formats, pdf_engine, pdf_standard)
+    if jobs is not None and jobs < 1:
+        raise UsageError(msg("build.jobs-too-few", option="--jobs", jobs=jobs))
+    keep = (sheet_path, *([base_path] if base_path else []), *layers, *([reference_docx] if reference_docx else []))
+    check_output_folder(out_dir, force=force, keep=keep)  # before the work, not after it
+    sheet = read_sheet(sheet_path)
+    base = load_spec(base_path) if base_path else None
+    library = _library(layers)
+    plan = plan_batch(sheet, library, _industry(library, industry), base)
+    bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+    settings = RenderSettings(formats, bundle=bundle, reference_docx=reference_docx, **pdf)
+    try:
+        result = run_batch(plan, library, out_dir, settings, jobs=jobs or default_jobs(), keep_going=keep_going,
+                           force=force, keep=keep, progress=bar)
+    finally:
+        if bar is not None:
+            bar.close()
+    for problem in plan.problems:
+        click.echo(text("cli.error", message=str(problem)), err=True)
+    click.echo(text("batch.done", folder=str(out_dir), contracts=result.contracts, files=result.files))
+    if result.failed:
+        click.echo(text("batch.rows-left-out", rows=result.failed, report=str(out_dir / "报告.xlsx")), err=True)
+        sys.exit(Exit.INPUT)
+
+
+@cli.command("batch-template")
+@click.argument("industry")
+@click.option("-o", "--output", "out_path", required=True, type=click.Path(path_type=Path), help="The .xlsx file to write.")
+@click.option("--force", is_flag=True, help="Replace an existing file.")
+@library_option
+def batch_template(industry: str, out_path: Path, force: bool, layers: tuple[Path, ...]) -> None:
+    """Write an empty batch sheet: Chinese headers, a row of keys, drop-down lists and an example row."""
+    from .batch.template import template_xlsx
+    from .build import write_file
+
+    library = _library(layers)
+    data = template_xlsx(library, _industry(library, industry))
+    if out_path.exists() and not force:
+        raise UsageError(msg("batch.template-exists", path=str(out_path)))
+    write_file(out_path, data)
+    click.echo(text("batch.template-written", path=str(out_path), industry=library.industry[industry].name))
+
+
+@cli.command()
 @click.argument("source", metavar="INDUSTRY|SPEC")
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(path_type=Path), help="Output folder.")
 @click.option("--format", "fmt", default="docx,pdf", show_default=True, help="Comma-separated formats.")
