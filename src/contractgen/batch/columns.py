@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from .. import names
 from ..errors import Problem
 from ..i18n import msg
-from ..library import Library, did_you_mean
+from ..library import ArticleDef, ClauseDef, Library, did_you_mean
 from ..spec import FIELD_LABELS, KEY_NAMES, PARTY_FIELD_LABELS, PARTY_KEY_NAMES, PARTY_ROLES, ROLE_LABELS
 from .sheet import Sheet
 
@@ -68,10 +68,15 @@ def columns(library: Library, industry: str) -> tuple[Field, ...]:
         fields.append(Field(f"values.{variable.name}", variable.label, kind,
                             required=variable.required and variable.default is None, choices=choices))
     for group, alternatives in library.alternatives(industry).items():
-        shown = tuple(dict.fromkeys(node.title or node.choice or "" for node in alternatives))  # one name each
+        shown = tuple(dict.fromkeys(choice_name(node) for node in alternatives))  # one name each
         fields.append(Field(f"choose.{group}", names.group_title(library, alternatives), "choice", choices=shown))
     fields += [Field(key, FIELD_LABELS[key], "list") for key in LIST_KEYS]
     return tuple(fields)
+
+
+def choice_name(node: ArticleDef | ClauseDef) -> str:
+    """What a legal team calls an alternative (its title, else its first alias, else its id): a cell may say it."""
+    return node.title or (node.aliases[0] if node.aliases else node.choice or "")
 
 
 def _party_keys(kind: str) -> tuple[str, ...]:
@@ -134,18 +139,18 @@ def map_columns(sheet: Sheet, library: Library, industry: str) -> tuple[tuple[Co
             continue
         keys = known.get(header, ())
         if len(keys) > 1:
-            problems.append(Problem(sheet.path, sheet.header_row, header, msg("spec.name-ambiguous", name=header,
+            problems.append(Problem(sheet.path, sheet.header_row, "", msg("spec.name-ambiguous", name=header,
                                                                              candidates=keys)))
             continue
         field = by_key.get(keys[0]) if keys else None
         if field is None:
             labels = [f.label for f in by_key.values()] + list(by_key)
-            problems.append(Problem(sheet.path, sheet.header_row, header, msg(
+            problems.append(Problem(sheet.path, sheet.header_row, "", msg(
                 "batch.column-unknown", column=column_letter(index), header=header,
                 hint=did_you_mean(header, labels))))
             continue
         if field.key in first:
-            problems.append(Problem(sheet.path, sheet.header_row, header, msg(
+            problems.append(Problem(sheet.path, sheet.header_row, "", msg(
                 "batch.column-twice", column=column_letter(index), header=header, first=first[field.key])))
             continue
         first[field.key] = header

@@ -10,17 +10,19 @@ ZIP times), as every output of contractgen does.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..i18n import use_language
-from .rows import Plan
+from ..i18n import msg, use_language
+from .rows import Plan, RowProblem
 
 REPORT_NAME = "报告.xlsx"
 HEADERS = ("行号", "状态", "合同编号", "甲方", "输出文件夹", "问题")
 DONE, WRONG = "已生成", "有误"
 _FIXED_TIME = (2000, 1, 1, 0, 0, 0)
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +69,8 @@ def report_xlsx(plan: Plan, results: Mapping[int, RowResult]) -> bytes:
     return _fixed_zip(out.getvalue())
 
 
-def _problem_text(problem) -> str:  # noqa: ANN001 - a RowProblem
+def _problem_text(problem: RowProblem) -> str:
     """A problem without the file and row (the line says which row): ``“甲方身份证号码”：……``."""
-    from ..i18n import msg
-
     if problem.header:
         return str(msg("batch.report-problem", column=problem.header, message=problem.msg))
     return str(problem.msg)
@@ -83,5 +83,8 @@ def _fixed_zip(data: bytes) -> bytes:
         for info in src.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_TIME)
             fixed.compress_type, fixed.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the time of saving, whatever was set
+                data = _MODIFIED.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", data)
+            dst.writestr(fixed, data)
     return out.getvalue()

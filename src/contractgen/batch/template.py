@@ -16,7 +16,7 @@ from typing import Any
 from ..canonical import canonical
 from ..library import Library
 from ..spec import parse_spec, starter_spec
-from .columns import Field, column_letter, columns
+from .columns import Field, choice_name, column_letter, columns
 from .report import _fixed_zip
 
 VALIDATED_ROWS = 2000
@@ -90,7 +90,7 @@ def _cell(library: Library, industry: str, field: Field, value: Any) -> Any:
     if field.kind == "choice":
         group = field.key.split(".", 1)[1]
         node = next((n for n in library.alternatives(industry).get(group, ()) if n.choice == value), None)
-        return (node.title or node.choice) if node is not None else str(value)
+        return choice_name(node) if node is not None else str(value)
     if field.kind in ("int", "decimal", "money") and not isinstance(value, bool):
         number = Decimal(str(value))
         return int(number) if number == number.to_integral_value() else float(number)
