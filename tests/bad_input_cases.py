@@ -283,6 +283,27 @@ def _file_case(id: str, input: str, files: Mapping[str, bytes], exit_code: int, 
                 group=FILES_GROUP, **kw)
 
 
+BATCH_GROUP = "Batch sheets (`contractgen batch ROWS -o out --industry hotel`)"
+ROWS_HEADER = ("签订日期,甲方姓名,甲方联系电话,乙方名称,乙方统一社会信用代码,乙方住所,乙方法定代表人,合同有效期（年）,"
+               "违约金（元）\n")
+ROW = ("2026-12-01,李明,13800138000,上海浦江酒店管理有限公司,91310106MA1FL7TX0N,上海市静安区南京西路1266号,王建国,3,"
+       "10000\n")
+
+
+def rows_csv(*replacements: tuple[str, str], header: str = ROWS_HEADER, count: int = 3) -> bytes:
+    """A CSV of ``count`` good rows (each its own customer), then each replacement applied once to the text."""
+    text = header + "".join(ROW.replace("李明", name) for name in ("李明", "王芳", "张伟", "赵丽")[:count])
+    for old, new in replacements:
+        text = text.replace(old, new, 1)
+    return text.encode("utf-8")
+
+
+def _sheet_case(id: str, input: str, files: Mapping[str, bytes], exit_code: int, expect: tuple[str, ...],
+                *options: str, sheet: str = "rows.csv", shows: str = "") -> Case:
+    args = ("batch", sheet, "--industry", "hotel", "-o", "out", "--format", "docx", *options)
+    return Case(id, input, files, args, exit_code, expect, shows, group=BATCH_GROUP)
+
+
 GBK = "industry: hotel\nsign_place: 上海市浦东新区\n".encode("gbk")
 
 CASES: tuple[Case, ...] = (
@@ -671,6 +692,44 @@ CASES: tuple[Case, ...] = (
             "[Content_Types].xml": b"<Types/>", "_rels/.rels": _OFFICE_RELS, "word/document.xml": b"<w:document"}),
          "the Word document is damaged: word/document.xml is not valid XML"),
     )),
+    _sheet_case("batch-wrong-rows", "Rows with a wrong ID number and a date in words: nothing is written",
+                {"rows.csv": rows_csv(("2026-12-01,王芳", "三月一日,王芳"), ("13800138000,上海浦江酒店管理有限公司,"
+                                                                          "91310106MA1FL7TX0N,上海市静安区南京西路1266号,王建国,3",
+                                                                          "13800138000,上海浦江酒店管理有限公司,"
+                                                                          "91310106MA1FL7TX0M,上海市静安区南京西路1266号,王建国,3"))},
+                2, ('error: rows.csv row 2, "乙方统一社会信用代码": 统一社会信用代码 \'91310106MA1FL7TX0M\' is invalid: '
+                    "check character should be 'N', got 'M'",
+                    "error: rows.csv row 3, \"签订日期\": must be a real date like 2026-12-01, got '三月一日'"),
+                shows="三月一日,王芳,…"),
+    _sheet_case("batch-keep-going", "The same rows with `--keep-going`: the good rows are built, the report names the wrong ones",
+                {"rows.csv": rows_csv(("2026-12-01,王芳", "三月一日,王芳"))}, 1,
+                ("error: rows.csv row 3, \"签订日期\": must be a real date like 2026-12-01, got '三月一日'",
+                 "1 rows are wrong and were left out; out/报告.xlsx says why, row by row"), "--keep-going"),
+    _sheet_case("batch-unknown-column", "A column heading that is no field", {"rows.csv": rows_csv(("甲方姓名", "甲方名字"))},
+                2, ("error: rows.csv:1: column B: '甲方名字' is no field of this industry's contract (did you mean "
+                    "'甲方姓名'?); contractgen batch-template writes a sheet with every column",), shows="甲方名字"),
+    _sheet_case("batch-column-twice", "Two columns for one field (by label and by key)",
+                {"rows.csv": rows_csv(("违约金（元）", "违约金（元）,values.term_years"), ("10000\n", "10000,3\n"))}, 2,
+                ("error: rows.csv:1: column J: 'values.term_years' is the same field as '合同有效期（年）' before it; "
+                 "keep one of them",)),
+    _sheet_case("batch-csv-encoding", "A CSV file in neither UTF-8 nor GB18030", {"rows.csv": rows_csv() + b"\x80\xff\n"},
+                2, ("error: rows.csv: cannot tell the CSV file's encoding: it is neither UTF-8 nor GB18030; save it as "
+                    '"CSV UTF-8" and try again',)),
+    _sheet_case("batch-gb18030", "A CSV file saved by Excel in China (GB18030): read as it is",
+                {"rows.csv": rows_csv().decode("utf-8").encode("gb18030")}, 0,
+                ("out: 3 contracts, 13 files; the report is 报告.xlsx",)),
+    _sheet_case("batch-not-a-workbook", "A file named .xlsx that is no workbook", {"rows.xlsx": b"not a workbook"}, 2,
+                ("error: rows.xlsx: cannot read the sheet: the file is damaged or no workbook; open it in Excel or WPS and "
+                 "save it as .xlsx, then try again",), sheet="rows.xlsx"),
+    _sheet_case("batch-csv-quote", "A CSV file with an unpaired quote", {"rows.csv": rows_csv(("李明", '"李明'))}, 2,
+                ("error: rows.csv: the CSV is malformed (an unpaired quote?); open it in Excel or WPS and save it as "
+                 '.xlsx or "CSV UTF-8", then try again',)),
+    _sheet_case("batch-kind-unknown", "A sheet of a kind no batch reads", {"rows.pdf": b"%PDF-1.7"}, 2,
+                ("error: rows.pdf: not a sheet this reads ('.pdf'); one of: .xlsx, .xlsm, .xls, .xlsb, .ods, .csv",),
+                sheet="rows.pdf"),
+    _sheet_case("batch-empty", "An empty sheet", {"rows.csv": b""}, 2,
+                ("error: rows.csv: the sheet is empty: its first row must head the columns (Chinese names or keys), "
+                 "one contract a row below it",)),
 )
 
 
@@ -758,8 +817,8 @@ Every input below was tried by `tests/test_bad_input.py`; the messages are copie
 command printed (this file is generated by `{REGENERATE}` from the cases in
 `tests/bad_input_cases.py`, and a test fails when it is out of date).
 
-Exit codes: **0** success, **1** the two differ (`diff` only) or something required is missing
-(`doctor` only), **2** bad input or usage (every problem listed, each as `file:line: field: message`),
+Exit codes: **0** success, **1** the two differ (`diff` only), something required is missing
+(`doctor` only) or wrong rows were left out (`batch --keep-going` only), **2** bad input or usage (every problem listed, each as `file:line: field: message`),
 **70** an internal error (a bug; rerun with `--debug` for the traceback), **130** interrupted (Ctrl-C),
 **143** and **129** stopped by SIGTERM and SIGHUP, **141** the output's reader went away. A failed
 build never changes the output folder: everything is written to a temporary folder beside it and

@@ -37,6 +37,8 @@ class Exit(enum.IntEnum):
     """``diff``: the two differ (as ``diff`` and ``cmp`` say it)."""
     MISSING = 1
     """``doctor``: something required is missing."""
+    ROWS_LEFT_OUT = 1
+    """``batch --keep-going``: the good rows were built, the wrong ones left out (and named)."""
     INPUT = 2
     """Bad input or usage: every problem listed, each with its file and line."""
     INTERNAL = 70
@@ -379,7 +381,7 @@ def _build_many(built: Sequence[tuple[Spec, Contract]], subfolders: Sequence[str
               help="Comma-separated: docx, pdf, html, md, json.")
 @click.option("--bundle", is_flag=True, help="Also append the annexes to each contract file.")
 @click.option("--reference-docx", type=click.Path(path_type=Path), help="Your own DOCX template (styles, letterhead).")
-@click.option("--keep-going", is_flag=True, help="Render the good rows and report the wrong ones (exit 2 all the same).")
+@click.option("--keep-going", is_flag=True, help="Render the good rows and report the wrong ones (exit 1 when rows were left out).")
 @click.option("--force", is_flag=True, help="Replace an existing, non-empty output folder.")
 @click.option("-j", "--jobs", type=int, show_default="one per CPU", help="Processes rendering contracts at once.")
 @pdf_options
@@ -422,7 +424,7 @@ def batch(sheet_path: Path, industry: str, base_path: Path | None, out_dir: Path
     click.echo(text("batch.done", folder=str(out_dir), contracts=result.contracts, files=result.files))
     if result.failed:
         click.echo(text("batch.rows-left-out", rows=result.failed, report=str(out_dir / "报告.xlsx")), err=True)
-        sys.exit(Exit.INPUT)
+        sys.exit(Exit.ROWS_LEFT_OUT)
 
 
 @cli.command("batch-template")

@@ -82,9 +82,8 @@ def _spreadsheet_grid(data: bytes, display: str) -> list[list[Any]]:
         sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
         grid = [list(row) for row in sheet.to_python(skip_empty_area=False)]
         merged = sheet.merged_cell_ranges or []
-    except Exception as exc:  # calamine's errors have no common base beyond this: a damaged or foreign file
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise SheetError([Problem(display, None, "", msg("batch.sheet-unreadable", reason=reason))]) from None
+    except Exception:  # calamine's errors have no common base beyond this; their English text says no more
+        raise SheetError([Problem(display, None, "", msg("batch.sheet-unreadable"))]) from None
     for (top, left), (bottom, right) in merged:
         if top >= len(grid) or left >= len(grid[top]):
             continue
@@ -105,10 +104,11 @@ def _csv_grid(data: bytes, display: str) -> list[list[Any]]:
         raise SheetError([Problem(display, None, "", msg("batch.csv-encoding-unknown"))])
     first = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first and "," not in first else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
-        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)]
-    except csv.Error as exc:
-        raise SheetError([Problem(display, None, "", msg("batch.sheet-unreadable", reason=str(exc)))]) from None
+        return [list(row) for row in reader]
+    except csv.Error:  # an unpaired quote swallows the rest of the file: the line it gives up on says nothing
+        raise SheetError([Problem(display, None, "", msg("batch.csv-malformed"))]) from None
 
 
 def _decodes(data: bytes, encoding: str) -> bool:
