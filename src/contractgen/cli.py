@@ -381,7 +381,8 @@ def _build_many(built: Sequence[tuple[Spec, Contract]], subfolders: Sequence[str
               help="Comma-separated: docx, pdf, html, md, json.")
 @click.option("--bundle", is_flag=True, help="Also append the annexes to each contract file.")
 @click.option("--reference-docx", type=click.Path(path_type=Path), help="Your own DOCX template (styles, letterhead).")
-@click.option("--keep-going", is_flag=True, help="Render the good rows and report the wrong ones (exit 1 when rows were left out).")
+@click.option("--keep-going", is_flag=True,
+              help="Render the good rows and report the wrong ones (exit 1 when rows were left out).")
 @click.option("--force", is_flag=True, help="Replace an existing, non-empty output folder.")
 @click.option("-j", "--jobs", type=int, show_default="one per CPU", help="Processes rendering contracts at once.")
 @pdf_options
