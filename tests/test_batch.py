@@ -275,3 +275,24 @@ def test_progress_is_reported_after_each_contract_and_drawn_as_a_bar() -> None:
         bar(done, 4)
     bar.close()
     assert stream.getvalue().count("\r") == 3 and stream.getvalue().endswith("4/4 contracts  4.0/s  0:00 left\n")
+
+
+def test_the_base_spec_gives_what_every_row_shares_and_a_cell_wins_over_it(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("provider.yaml").write_text(
+        "行业: 酒店\n当事人:\n  乙方:\n    名称: 上海浦江酒店管理有限公司\n    统一社会信用代码: 91310106MA1FL7TX0N\n"
+        "    住所: 上海市静安区南京西路1266号\n    法定代表人: 王建国\n合同取值:\n  违约金: 8000\n  合同有效期: 2\n"
+        "备选条款:\n  争议解决: 仲裁\n", encoding="utf-8")
+    Path("rows.csv").write_text("签订日期,甲方姓名,甲方联系电话,合同有效期（年）,values.arbitration_commission\n"
+                                "2026-12-01,李明,13800138000,5,上海仲裁委员会\n2026-12-01,王芳,13900139000,,上海仲裁委员会\n",
+                                encoding="utf-8")
+    result = invoke("batch", "rows.csv", "--industry", "hotel", "--base", "provider.yaml", "-o", "out", "--format", "md")
+    assert result.exit_code == 0, result.output
+    first, second = (Path(f"out/{f}/contract.md").read_text() for f in ("0002-李明", "0003-王芳"))
+    assert "五年" in first or "5年" in first
+    assert ("二年" in second or "2年" in second) and "8,000.00" in second and "上海仲裁委员会" in second
+
+    Path("other.yaml").write_text("industry: fitness\n", encoding="utf-8")
+    other = invoke("batch", "rows.csv", "--industry", "hotel", "--base", "other.yaml", "-o", "out2", "--format", "md")
+    assert other.exit_code == 2
+    assert other.stderr == "error: other.yaml: industry: the base spec's industry is 'fitness', not the batch's 'hotel'\n"
