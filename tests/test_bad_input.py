@@ -197,11 +197,19 @@ PLAIN = {key: "值" * len(clean_value(value)) for key, value in HOSTILE.items()}
 LAYER_HOSTILE = ("乙方应当", "<script>alert(1)</script><img src='file:///etc/passwd'>url(http://127.0.0.1:9/x)乙方应当")
 
 
+GUARDIAN = {"name": "李建华", "relation": "父亲", "phone": "13900139000", "address": "北京市朝阳区建国路88号"}
+"""A 监护人 for a person customer (an adult may have one too: 《民法典》第二十八条), so the guardian's
+fields and the 监护人 article's values are reached."""
+
+
 def spec_with(values: dict[str, object], industry: str = "hotel", include: tuple[str, ...] = ("tech-support-sla",),
-              arbitration: bool = False, every_annex: bool = False) -> bytes:
-    """The industry's example spec with optional clauses included and ``values`` set (dotted keys)."""
+              arbitration: bool = False, every_annex: bool = False, guardian: bool = False) -> bytes:
+    """The industry's example spec with optional clauses included and ``values`` set (dotted keys);
+    with ``guardian``, a person customer has a guardian who signs for them."""
     data = yaml.safe_load(starter_spec(LIBRARY, industry, example=True))
     data["include"] = list(include)
+    if guardian and data["parties"]["customer"]["type"] == "person":
+        data["parties"]["guardian"] = dict(GUARDIAN)
     if every_annex:
         data["annexes"] = [a.id for a in LIBRARY.annexes if LIBRARY.offered(a, industry)]
     if arbitration:
@@ -439,8 +447,13 @@ TEXT = st.lists(st.one_of(st.characters(exclude_categories=("Cs",)), st.sampled_
 
 
 def string_fields(industry: str) -> list[str]:
-    names = [f"values.{v.name}" for v in LIBRARY.variables_for(industry) if v.type == "string"]
+    person = LIBRARY.industry[industry].customer_type == "person"
+    guardian_only = set().union(*(_uses(a) for a in LIBRARY.articles if a.condition == "guardian"))
+    names = [f"values.{v.name}" for v in LIBRARY.variables_for(industry)
+             if v.type == "string" and (person or v.name not in guardian_only)]
     parties = [f"parties.{role}.{key}" for role in ("customer", "provider") for key in ("name", "address")]
+    if person:
+        parties += [f"parties.guardian.{key}" for key in ("name", "relation", "address")]
     return ["title", "contract_no", "sign_place", *parties, *names]
 
 
@@ -461,7 +474,7 @@ def test_any_string_in_any_field_builds_or_is_a_clear_error(data: st.DataObject)
     fields = data.draw(st.lists(st.sampled_from(string_fields(industry)), min_size=1, max_size=4, unique=True),
                        label="fields")
     values = {f: data.draw(TEXT, label=f) for f in fields}
-    spec = spec_with(values, industry, INCLUDE[industry], arbitration=True, every_annex=True)
+    spec = spec_with(values, industry, INCLUDE[industry], arbitration=True, every_annex=True, guardian=True)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         result = build(work, spec, "docx,pdf")
@@ -489,7 +502,7 @@ def test_any_string_in_any_field_builds_or_is_a_clear_error(data: st.DataObject)
 def test_the_property_test_reaches_every_string_field() -> None:
     """The example specs plus ``INCLUDE`` put every string variable into some document."""
     for industry in INDUSTRIES:
-        spec = spec_with({}, industry, INCLUDE[industry], arbitration=True, every_annex=True)
+        spec = spec_with({}, industry, INCLUDE[industry], arbitration=True, every_annex=True, guardian=True)
         contract = compose(parse_spec(spec, "s.yaml"), LIBRARY)
         used = dict(contract.values)
         names = [f[7:] for f in string_fields(industry) if f.startswith("values.")]

@@ -40,6 +40,11 @@ LIBRARY = load_library()
 SPEC = starter_spec(LIBRARY, "hotel", example=True)
 CONTRACT = compose(parse_spec(SPEC.encode(), "hotel.yaml"), LIBRARY)
 GENERATED = render_docx(CONTRACT, RenderOptions())
+EFFECTIVE, CHANGE = (CONTRACT.clause_index[i].number for i in ("effectiveness.effective", "effectiveness.change"))
+"""The numbers of the first two clauses of 合同的生效、变更和终止, which the tests swap and edit."""
+DISPUTE_LAST = CONTRACT.clause_index["dispute"].clauses[-1].number
+DISPUTE_NEXT = f"{CONTRACT.clause_index['dispute'].index}.{len(CONTRACT.clause_index['dispute'].clauses) + 1}"
+"""The last clause of 争议解决 and the number a clause added after it takes."""
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 LAWYER = "对方律师"
 
@@ -238,20 +243,20 @@ def test_a_deleted_clause() -> None:
 
 
 def test_an_added_clause_ranks_by_its_subject() -> None:
-    c = compare(edited(insert_after("8.3", "8.4　任何一方不得擅自公开争议的内容。"), REWORD))
-    assert deviations(c) == [("added", "~clause-1", "8.4", (), (), ()), *EXPECTED_REWORD]
+    c = compare(edited(insert_after(DISPUTE_LAST, f"{DISPUTE_NEXT}　任何一方不得擅自公开争议的内容。"), REWORD))
+    assert deviations(c) == [("added", "~clause-1", DISPUTE_NEXT, (), (), ()), *EXPECTED_REWORD]
     assert c.deviations[0].category == "dispute" and c.deviations[0].their_text == "任何一方不得擅自公开争议的内容。"
 
 
 def test_two_clauses_swapped_is_one_move() -> None:
-    c = compare(edited(swap("9.1", "9.2")))
-    assert deviations(c) == [("moved", "effectiveness.effective", "9.2", (), (), ())]
+    c = compare(edited(swap(EFFECTIVE, CHANGE)))
+    assert deviations(c) == [("moved", "effectiveness.effective", CHANGE, (), (), ())]
 
 
 def test_renumbering_alone_is_no_deviation() -> None:
     def renumber(root: etree._Element) -> None:
         heading = paragraph(root, "第五条")
-        for n in range(12, 4, -1):  # 第十二条 … 第五条 each one up, and their clauses
+        for n in range(len(CONTRACT.articles), 4, -1):  # the last article … 第五条 each one up, and their clauses
             retext(formats.article_number(n), formats.article_number(n), formats.article_number(n + 1))(root)
             for p in root.iter(w("p")):
                 if text_of(p).startswith(f"{n}."):
@@ -270,10 +275,10 @@ def test_renumbering_alone_is_no_deviation() -> None:
 
 
 def test_tracked_changes_shown_accepted_or_rejected() -> None:
-    data = edited(track("3.2", "15", "30"), track("2.2", "答复", "书面答复"), retext("9.1", "生效。", "生效并备案。"))
+    data = edited(track("3.2", "15", "30"), track("2.2", "答复", "书面答复"), retext(EFFECTIVE, "生效。", "生效并备案。"))
     reply = ("changed", "feedback.reply", "2.2", (("", "书面"),), (), (LAWYER,))
     timing = ("value", "evaluation.timing", "3.2", (), (("evaluation_days", "15", "30"),), (LAWYER,))
-    silent = ("changed", "effectiveness.effective", "9.1", (("", "并备案"),), (), ())
+    silent = ("changed", "effectiveness.effective", EFFECTIVE, (("", "并备案"),), (), ())
     assert deviations(compare(data, "show")) == [reply, timing, silent]
     untracked = [(*d[:5], ()) for d in (reply, timing, silent)]
     assert deviations(compare(data, "accept")) == untracked
@@ -319,8 +324,8 @@ def test_a_file_saved_again_by_libreoffice_compares_the_same(tmp_path: Path) -> 
 
 
 def test_the_docx_redline_accepts_to_theirs_and_rejects_to_the_standard() -> None:
-    c = compare(edited(*VALUES, REWORD, delete("7.2"), insert_after("8.3", "8.4　任何一方不得擅自公开争议的内容。"),
-                       swap("9.1", "9.2")))
+    added = insert_after(DISPUTE_LAST, f"{DISPUTE_NEXT}　任何一方不得擅自公开争议的内容。")
+    c = compare(edited(*VALUES, REWORD, delete("7.2"), added, swap(EFFECTIVE, CHANGE)))
     redline = render(c, "docx")
     assert accept_all(redline) == c.theirs.lines()
     assert reject_all(redline) == c.standard.lines()

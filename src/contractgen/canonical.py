@@ -19,7 +19,17 @@ from . import names
 from .errors import Problem
 from .i18n import msg
 from .library import Library
-from .spec import KEY_NAMES, PARTY_KEY_NAMES, PARTY_ROLE_NAMES, PARTY_TYPE_NAMES, PROFILE_NAMES, Spec, field_label
+from .spec import (
+    FRAME_NAMES,
+    KEY_NAMES,
+    MAIN_CONTRACT_KEY_NAMES,
+    PARTY_KEY_NAMES,
+    PARTY_ROLE_NAMES,
+    PARTY_TYPE_NAMES,
+    PROFILE_NAMES,
+    Spec,
+    field_label,
+)
 from .yamlio import YamlList, YamlMap, line_of
 
 
@@ -30,7 +40,7 @@ def canonical(spec: Spec, library: Library, problems: list[Problem]) -> Spec:
     parties = data.get("parties")
     if isinstance(parties, dict):
         parties = rewriter.keys(parties, PARTY_ROLE_NAMES, "parties")
-        for role in ("customer", "provider"):
+        for role in ("customer", "provider", "guardian"):
             if isinstance(parties.get(role), dict):
                 party = rewriter.keys(parties[role], PARTY_KEY_NAMES, f"parties.{role}")
                 if isinstance(party.get("type"), str):
@@ -39,6 +49,10 @@ def canonical(spec: Spec, library: Library, problems: list[Problem]) -> Spec:
         data = _with(data, "parties", parties)
     if isinstance(data.get("profile"), str):
         data = _with(data, "profile", PROFILE_NAMES.get(data["profile"].strip(), data["profile"].strip()))
+    if isinstance(data.get("frame"), str):
+        data = _with(data, "frame", FRAME_NAMES.get(data["frame"].strip(), data["frame"]))
+    if isinstance(data.get("main_contract"), dict):
+        data = _with(data, "main_contract", rewriter.keys(data["main_contract"], MAIN_CONTRACT_KEY_NAMES, "main_contract"))
     industry = data.get("industry")
     if isinstance(industry, str):
         industry = rewriter.name(names.industries(library), industry, line_of(data, "industry"), "industry")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -36,9 +36,20 @@ from .library import (
     unknown_industry,
     value_problem,
 )
-from .model import Annex, Article, Clause, Contract, LibraryInfo, Paragraph, Party, Run, Section
+from .model import Annex, Article, Clause, Contract, LibraryInfo, MainContract, Paragraph, Party, Run, Section
 from .registries import LAW
-from .spec import MAX_LENGTHS, PARTY_KEYS, PARTY_ROLES, SPEC_KEYS, Spec, field_label
+from .spec import (
+    FRAMES,
+    GUARDIAN_KEYS,
+    MAIN_CONTRACT_KEYS,
+    MAIN_CONTRACT_LABELS,
+    MAX_LENGTHS,
+    PARTY_KEYS,
+    PARTY_ROLES,
+    SPEC_KEYS,
+    Spec,
+    field_label,
+)
 from .yamlio import YamlMap, line_of
 
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
@@ -51,8 +62,14 @@ BLANK = "＿＿＿＿"
 
 PARTY_LABELS = {
     "credit_code": "统一社会信用代码", "id_number": "身份证号码", "address": "住所", "representative": "法定代表人",
-    "contact": "联系人", "phone": "联系电话", "email": "电子邮箱",
+    "contact": "联系人", "phone": "联系电话", "email": "电子邮箱", "agent": "委托代理人", "relation": "与甲方关系",
 }
+ADULT_AGE = 18
+"""《民法典》第十七条: a natural person of eighteen or more is an adult; a minor's contract is made by the
+guardian as legal representative (第二十三条、第二十七条)."""
+SUPPLEMENT_WORDS = ("本合同", "本协议")
+"""A 补充协议 calls itself 本协议 and the contract it supplements 主合同: library text says 本合同, and in
+a supplement every 本合同 of the library's wording (never of a value) reads 本协议."""
 
 
 def clean_value(text: str) -> str:
@@ -75,6 +92,8 @@ class _Ctx:
     numbers: dict[str, str]
     profile: str = "business"
     """consumer | business: which clauses, variables and choices the contract takes."""
+    facts: dict[str, Any] = field(default_factory=dict)
+    """What a condition may read besides the values (``templates.CONDITION_NAMES``)."""
 
     def problem(self, container: Any, key: Any, fld: str, message: Message) -> None:
         """A problem at ``container[key]``'s line."""
@@ -111,34 +130,47 @@ def compose(spec: Spec, library: Library, *, draft: bool = False) -> Contract:
     annex_defs = _select_annexes(ctx, industry_id)
     used = set().union(*(a.uses for a in articles), *(c.uses for a in articles for c in a.clauses),
                        *(a.uses for a in annex_defs))
-    _read_values(ctx, industry_id, used)
+    missing = _read_values(ctx, industry_id, used)
+    at = len(ctx.problems)
     parties = _parties(ctx, industry)
     meta = _meta(ctx)
-    if ctx.problems:
-        raise SpecError(ctx.problems)
+    frame, main_contract = _frame(ctx, meta["sign_date"])
+    _check_minor(ctx, parties[0], meta["sign_date"])
+    ctx.facts.update(frame=frame, guardian=parties[0].guardian is not None)
 
     # Conditions could only be judged once values were read; drop what does not hold, then number.
+    # A value is needed only where the contract still uses it (a supplement has no price to fill in),
+    # and a condition's own variables count as used: their values decided what the contract holds.
+    consulted = set().union(*(templates.names_used("{{ " + n.condition + " }}") for a in articles
+                              for n in (a, *a.clauses) if n.condition))
     articles = [a for a in _apply_conditions(ctx, articles) if a.clauses or a.text or a.generate]
     articles = [a for a in articles if a.generate != "annexes" or annex_defs]
+    used = consulted.union(*(a.uses for a in articles), *(c.uses for a in articles for c in a.clauses),
+                           *(a.uses for a in annex_defs))
+    ctx.problems[at:at] = [problem for name, problem in missing if name in used]
+    if ctx.problems:
+        raise SpecError(ctx.problems)
     _number_all(ctx, articles)
     builtins = {
         "customer_role": industry.customer_role, "provider_role": industry.provider_role,
         "industry_name": industry.name,
         "customer_name": _party_name_mark(ctx, parties[0]), "provider_name": _party_name_mark(ctx, parties[1]),
         "profile": ctx.profile,
+        **_main_contract_marks(ctx, main_contract),
     }
     annex_numbers = [(formats.annex_number(i), a) for i, a in enumerate(annex_defs, 1)]
     composed_articles = tuple(_article(ctx, a, i, builtins, annex_numbers) for i, a in enumerate(articles, 1))
     annexes = tuple(_annex(ctx, a, number, builtins) for number, a in annex_numbers)
-    preamble = _paragraphs(ctx, library.recital, builtins, where=None)
+    recital = library.supplement_recital if frame == "supplement" else library.recital
+    preamble = _paragraphs(ctx, recital, builtins, where=None)
     return Contract(
-        title=meta["title"] or industry.title, industry=industry.id, industry_name=industry.name,
+        title=meta["title"] or default_title(industry.title, frame), industry=industry.id, industry_name=industry.name,
         contract_no=meta["contract_no"], sign_date=meta["sign_date"], sign_place=meta["sign_place"],
         parties=parties, preamble=preamble, articles=composed_articles, annexes=annexes, draft=draft,
         library=LibraryInfo(library.layers, library.version, library.numbering),
         values=tuple(sorted((k, _raw(v)) for k, v in ctx.values.items() if k in used)),
         blanks=tuple(sorted(k for k, v in ctx.values.items() if v is None and k in used)),
-        profile=ctx.profile,
+        profile=ctx.profile, frame=frame, main_contract=main_contract,  # type: ignore[arg-type]
     )
 
 
@@ -162,6 +194,13 @@ def _profile(ctx: _Ctx, industry: Any) -> str:
 def _party_kind(data: Any, default_kind: str) -> str:
     """A party's type as given, else organization when it gives a credit code, else the industry's."""
     return data.get("type") or ("organization" if data.get("credit_code") else default_kind)
+
+
+def default_title(title: str, frame: str) -> str:
+    """The industry's title, or for a supplement the same ending in 补充协议 (…合同 → …补充协议)."""
+    if frame != "supplement":
+        return title
+    return title.removesuffix("合同") + "补充协议"
 
 
 # --- options and selection -----------------------------------------------------------------------
@@ -264,7 +303,7 @@ def _apply_conditions(ctx: _Ctx, articles: list[ArticleDef]) -> list[ArticleDef]
 def _holds(ctx: _Ctx, condition: str | None) -> bool:
     if not condition:
         return True
-    values = {k: (v if v is not None else False) for k, v in ctx.values.items()} | {"profile": ctx.profile}
+    values = {k: (v if v is not None else False) for k, v in ctx.values.items()} | {"profile": ctx.profile} | ctx.facts
     try:
         return bool(templates.environment().compile_expression(condition, undefined_to_none=False)(**values))
     except templates.RENDER_ERRORS as exc:
@@ -295,7 +334,9 @@ def _select_annexes(ctx: _Ctx, industry: str) -> list[AnnexDef]:
 
 # --- values, parties, meta -----------------------------------------------------------------------
 
-def _read_values(ctx: _Ctx, industry: str, used: set[str]) -> None:
+def _read_values(ctx: _Ctx, industry: str, used: set[str]) -> list[tuple[str, Problem]]:
+    """Every value the selected clauses may use, read and checked into ``ctx.values``; the problems of
+    required values left out, by variable (reported once conditions tell which are needed)."""
     raw = ctx.spec.data.get("values")
     if raw is None:
         raw = YamlMap()
@@ -335,11 +376,13 @@ def _read_values(ctx: _Ctx, industry: str, used: set[str]) -> None:
             ctx.values[name] = None
         else:
             ctx.values[name] = normalized(variable, given)
-    if missing and not ctx.draft:
-        line = raw.line if isinstance(raw, YamlMap) and raw.line else line_of(ctx.spec.data, "values")
-        for variable in missing:
-            ctx.at(line, f"values.{variable.name}",
-                   msg("spec.value-missing", label=variable.label, description=variable.description))
+    if ctx.draft:
+        return []
+    line = raw.line if isinstance(raw, YamlMap) and raw.line else line_of(ctx.spec.data, "values")
+    fld = "values.{}".format
+    return [(v.name, Problem(ctx.spec.path, line, fld(v.name),
+                             msg("spec.value-missing", label=v.label, description=v.description),
+                             label=field_label(fld(v.name), ctx.library))) for v in missing]
 
 
 def _parties(ctx: _Ctx, industry: Any) -> tuple[Party, Party]:
@@ -348,12 +391,94 @@ def _parties(ctx: _Ctx, industry: Any) -> tuple[Party, Party]:
         if raw is not None or not ctx.draft:
             ctx.problem(ctx.spec.data, "parties", "parties", msg("spec.parties-needed"))
         raw = {}
+    roles = (*PARTY_ROLES, "guardian")
     for role in raw:
-        if role not in PARTY_ROLES:
-            ctx.problem(raw, role, f"parties.{role}", msg("spec.unknown-party", hint=did_you_mean(str(role), PARTY_ROLES)))
+        if role not in roles:
+            ctx.problem(raw, role, f"parties.{role}", msg("spec.unknown-party", hint=did_you_mean(str(role), roles)))
     customer = _party(ctx, raw, "customer", "甲方", industry.customer_role, industry.customer_type)
     provider = _party(ctx, raw, "provider", "乙方", industry.provider_role, "organization")
+    if raw.get("guardian") is not None:
+        customer = _with_guardian(ctx, raw, customer)
     return customer, provider
+
+
+def _with_guardian(ctx: _Ctx, parties: Any, customer: Party) -> Party:
+    """The customer with the 监护人 who signs for them: named in the parties block and the signature block."""
+    data = parties["guardian"]
+    where = "parties.guardian"
+    if not isinstance(data, dict):
+        ctx.problem(parties, "guardian", where, msg("spec.party-must-be-mapping"))
+        return customer
+    if customer.kind != "person":
+        ctx.problem(parties, "guardian", where, msg("spec.guardian-needs-person"))
+        return customer
+    for key in data:
+        if key not in GUARDIAN_KEYS:
+            ctx.problem(data, key, f"{where}.{key}", msg("spec.unknown-key", hint=did_you_mean(str(key), GUARDIAN_KEYS)))
+    fields, wrong = _text_fields(ctx, data, where, GUARDIAN_KEYS)
+    for key in ("name", "relation"):
+        if key not in fields and key not in wrong and not ctx.draft:
+            ctx.problem(data, key, f"{where}.{key}", msg("spec.required-for-guardian"))
+    if not ({"id_number", "phone"} & fields.keys()) and not ctx.draft:
+        ctx.problem(data, "name", where, msg("spec.person-needs-id-or-phone"))
+
+    def run(key: str) -> Run:
+        label = "监护人姓名" if key == "name" else PARTY_LABELS[key]
+        if key in fields:
+            return Run(fields[key], kind="value", var=f"guardian.{key}", raw=fields[key])
+        return Run(f"{BLANK}（{label}）", kind="blank", var=f"guardian.{key}", raw=label)
+
+    shown = [k for k in GUARDIAN_KEYS[1:] if k in fields or (ctx.draft and k == "relation")]
+    lines = (("监护人", run("name")),
+             *((f"监护人{PARTY_LABELS[k]}" if k != "relation" else PARTY_LABELS[k], run(k)) for k in shown))
+    return replace(customer, details=customer.details + lines, guardian=run("name"))
+
+
+def _check_minor(ctx: _Ctx, customer: Party, sign_date: dt.date | None) -> None:
+    """A customer whose ID number says they are a minor on the signing date needs a guardian who signs."""
+    id_run = dict(customer.details).get("身份证号码")
+    if customer.guardian is not None or sign_date is None or id_run is None or id_run.kind != "value":
+        return
+    birth = formats.birth_date(id_run.text)
+    if birth is None:
+        return
+    age = sign_date.year - birth.year - ((sign_date.month, sign_date.day) < (birth.month, birth.day))
+    if age < ADULT_AGE:
+        parties = ctx.spec.data.get("parties")
+        ctx.problem(parties.get("customer"), "id_number", "parties.customer.id_number",
+                    msg("spec.minor-needs-guardian", age=age))
+
+
+def _text_fields(ctx: _Ctx, data: Any, where: str, keys: Iterable[str]) -> tuple[dict[str, str], set[str]]:
+    """The text fields of a party (or guardian) as given, cleaned and checked; and the keys that are wrong."""
+    fields: dict[str, str] = {}
+    wrong: set[str] = set()
+    for key in keys:
+        value = data.get(key)
+        if value is None or value == "":
+            continue
+        if isinstance(value, (bool, dict, list)) or not isinstance(value, (str, int, float)):
+            ctx.problem(data, key, f"{where}.{key}", msg("spec.must-be-text", value=value))
+            wrong.add(key)  # reported once, as the wrong type, not again as missing
+            continue
+        problem = text_problem(str(value), MAX_LENGTHS[key])
+        if problem is not None:
+            ctx.problem(data, key, f"{where}.{key}", problem)
+            wrong.add(key)
+        elif clean_value(str(value)):  # only control characters or spaces: as good as not given
+            fields[key] = clean_value(str(value))
+    checks = {"credit_code": formats.credit_code_problem, "id_number": formats.id_number_problem,
+              "phone": lambda s: None if values.phone(s) else msg("spec.not-a-phone"),
+              "email": lambda s: None if _EMAIL_RE.match(s) else msg("spec.not-an-email")}
+    for key, check in checks.items():
+        if key in fields:
+            problem = check(fields[key])
+            if problem:
+                ctx.problem(data, key, f"{where}.{key}",
+                            msg("spec.party-field-invalid", label=PARTY_LABELS[key], value=fields[key], why=problem))
+    if values.phone(fields.get("phone", "")):
+        fields["phone"] = values.phone(fields["phone"])  # ０２１ as 021
+    return fields, wrong
 
 
 def _party(ctx: _Ctx, parties: Any, role: str, designation: str, label: str, default_kind: str) -> Party:
@@ -377,39 +502,13 @@ def _party(ctx: _Ctx, parties: Any, role: str, designation: str, label: str, def
         ctx.problem(data, "type", f"{where}.type", msg("spec.party-type", value=kind))
         kind = default_kind
         absent = True  # which fields are required depends on the type: no guess on top of the real error
-    fields: dict[str, str] = {}
-    wrong: set[str] = set()
-    for key in PARTY_KEYS[1:]:
-        value = data.get(key)
-        if value is None or value == "":
-            continue
-        if isinstance(value, (bool, dict, list)) or not isinstance(value, (str, int, float)):
-            ctx.problem(data, key, f"{where}.{key}", msg("spec.must-be-text", value=value))
-            wrong.add(key)  # reported once, as the wrong type, not again as missing
-            continue
-        problem = text_problem(str(value), MAX_LENGTHS[key])
-        if problem is not None:
-            ctx.problem(data, key, f"{where}.{key}", problem)
-            wrong.add(key)
-        elif clean_value(str(value)):  # only control characters or spaces: as good as not given
-            fields[key] = clean_value(str(value))
+    fields, wrong = _text_fields(ctx, data, where, PARTY_KEYS[1:])
     required = ["name", "credit_code", "address", "representative"] if kind == "organization" else ["name"]
     for key in required:
         if key not in fields and key not in wrong and not ctx.draft and not absent:
             ctx.problem(data, key, f"{where}.{key}", msg(f"spec.required-for-{kind}"))
     if kind == "person" and not ({"id_number", "phone"} & fields.keys()) and not ctx.draft and not absent:
         ctx.problem(data, "name", where, msg("spec.person-needs-id-or-phone"))
-    checks = {"credit_code": formats.credit_code_problem, "id_number": formats.id_number_problem,
-              "phone": lambda s: None if values.phone(s) else msg("spec.not-a-phone"),
-              "email": lambda s: None if _EMAIL_RE.match(s) else msg("spec.not-an-email")}
-    for key, check in checks.items():
-        if key in fields:
-            problem = check(fields[key])
-            if problem:
-                ctx.problem(data, key, f"{where}.{key}",
-                            msg("spec.party-field-invalid", label=PARTY_LABELS[key], value=fields[key], why=problem))
-    if values.phone(fields.get("phone", "")):
-        fields["phone"] = values.phone(fields["phone"])  # ０２１ as 021
     if kind == "person" and "representative" in fields:
         ctx.problem(data, "representative", f"{where}.representative", msg("spec.person-no-representative"))
 
@@ -419,13 +518,13 @@ def _party(ctx: _Ctx, parties: Any, role: str, designation: str, label: str, def
         label = "名称" if key == "name" and kind == "organization" else ("姓名" if key == "name" else PARTY_LABELS[key])
         return Run(f"{BLANK}（{label}）", kind="blank", var=f"{role}.{key}", raw=label)
 
-    order = (["credit_code", "address", "representative", "contact", "phone", "email"] if kind == "organization"
-             else ["id_number", "address", "phone", "email"])
+    order = (["credit_code", "address", "representative", "contact", "phone", "email", "agent"]
+             if kind == "organization" else ["id_number", "address", "phone", "email", "agent"])
     shown = [k for k in order if k in fields or (ctx.draft and k in ("credit_code", "address", "representative")
                                                   and kind == "organization")]
     details = tuple((PARTY_LABELS[k] if not (k == "address" and kind == "person") else "住址", run(k)) for k in shown)
     return Party(role=role, designation=designation, label=label, kind=kind, name=run("name"),  # type: ignore[arg-type]
-                 details=details)
+                 details=details, agent=run("agent") if "agent" in fields else None)
 
 
 def _meta(ctx: _Ctx) -> dict[str, Any]:
@@ -455,6 +554,81 @@ def _meta(ctx: _Ctx) -> dict[str, Any]:
         except ValueError:
             ctx.problem(data, "sign_date", "sign_date", msg("spec.sign-date-invalid", value=sign_date))
     return meta
+
+
+def _frame(ctx: _Ctx, sign_date: dt.date | None) -> tuple[str, MainContract | None]:
+    """The spec's ``frame`` and, for a supplement, the ``main_contract`` it supplements."""
+    data = ctx.spec.data
+    frame = data.get("frame")
+    if frame in (None, ""):
+        frame = "standalone"
+    elif frame not in FRAMES:
+        ctx.problem(data, "frame", "frame", msg("spec.frame-unknown", value=frame, choices=FRAMES))
+        frame = "standalone"
+    raw = data.get("main_contract")
+    if frame == "standalone":
+        if raw is not None:
+            ctx.problem(data, "main_contract", "main_contract", msg("spec.main-contract-not-supplement"))
+        return frame, None
+    if raw is None or not isinstance(raw, dict):
+        if raw is not None or not ctx.draft:
+            ctx.problem(data, "frame" if raw is None else "main_contract", "main_contract",
+                        msg("spec.main-contract-needed"))
+        raw = YamlMap()
+        raw.key_lines = {}
+    for key in raw:
+        if key not in MAIN_CONTRACT_KEYS:
+            ctx.problem(raw, key, f"main_contract.{key}",
+                        msg("spec.unknown-key", hint=did_you_mean(str(key), MAIN_CONTRACT_KEYS)))
+
+    def blank(key: str) -> Run:
+        label = "主合同" + MAIN_CONTRACT_LABELS[key]
+        if not ctx.draft and key != "number":
+            ctx.problem(raw, key, f"main_contract.{key}", msg("spec.main-contract-field-needed"))
+        return Run(f"{BLANK}（{label}）", kind="blank", var=f"main_contract.{key}", raw=label)
+
+    texts: dict[str, Run | None] = {}
+    for key, limit in (("title", MAX_LENGTHS["title"]), ("number", MAX_LENGTHS["number"])):
+        value = raw.get(key)
+        if value in (None, ""):
+            texts[key] = blank(key) if key == "title" or ctx.draft else None
+            continue
+        problem = (msg("spec.must-be-text", value=value) if isinstance(value, (bool, dict, list))
+                   else text_problem(str(value), limit))
+        text = clean_value(str(value)).strip("《》")  # the title is written without its 《》, which we add
+        if problem is None and not text:
+            problem = msg("value.empty")
+        if problem is not None:
+            ctx.problem(raw, key, f"main_contract.{key}", problem)
+        texts[key] = Run(text, kind="value", var=f"main_contract.{key}", raw=text)
+    value = raw.get("date")
+    if value in (None, ""):
+        date_run = blank("date")
+    else:
+        date_run = Run(str(value), kind="value", var="main_contract.date", raw=str(value))
+        try:
+            signed = formats.parse_date(value)
+        except ValueError:
+            ctx.problem(raw, "date", "main_contract.date", msg("value.date", value=value))
+        else:
+            date_run = Run(formats.format_date(signed), kind="value", var="main_contract.date", raw=signed.isoformat())
+            if sign_date is not None and signed > sign_date:
+                ctx.problem(raw, "date", "main_contract.date",
+                            msg("spec.main-contract-after", date=formats.format_date(sign_date)))
+    return frame, MainContract(title=texts["title"], number=texts["number"], date=date_run)  # type: ignore[arg-type]
+
+
+def _main_contract_marks(ctx: _Ctx, main: MainContract | None) -> dict[str, str]:
+    """The built-ins ``main_contract`` and ``main_contract_date``, each value marked.
+
+    ``main_contract`` is the first mention, which defines the word: ``《title》（合同编号：…，以下简称“主合同”）``;
+    outside a supplement it is the word alone.
+    """
+    if main is None:
+        return {"main_contract": "主合同", "main_contract_date": ""}
+    number = f"合同编号：{_mark(ctx.runs, main.number)}，" if main.number is not None else ""
+    text = f"《{_mark(ctx.runs, main.title)}》（{number}以下简称“主合同”）"
+    return {"main_contract": text, "main_contract_date": _mark(ctx.runs, main.date)}
 
 
 # --- numbering and text ----------------------------------------------------------------------------
@@ -544,6 +718,8 @@ def _paragraphs(ctx: _Ctx, source: str, builtins: dict[str, str], where: Any) ->
         raise SpecError([Problem(ctx.spec.path, None, "", msg("compose.ref-left-out", who=who, ref=exc.args[0]))]) from None
     except templates.RENDER_ERRORS as exc:  # the sandbox or a limit refused, or the template misuses a value
         raise _template_failure(where, msg("compose.what-template"), exc) from None
+    if ctx.facts.get("frame") == "supplement":
+        text = text.replace(*SUPPLEMENT_WORDS)  # values are marks here: only the library's wording changes
     paragraphs = []
     for block in re.split(r"\n\s*\n", text.strip()):
         block = re.sub(r"\s*\n\s*", "", block.strip())
@@ -574,6 +750,7 @@ def check_templates(library: Library) -> list[Problem]:
     context[templates.REF] = lambda ident: "第一条"
     context[LAW] = library.law_index.function()
     values = {v.name: _example_value(v) for v in library.variables} | {"profile": PROFILES[0]}
+    values |= {"frame": "standalone", "guardian": False}  # templates.CONDITION_NAMES
     problems: list[Problem] = []
     nodes: list[Any] = [*library.articles, *(c for a in library.articles for c in a.clauses), *library.annexes]
     for node in nodes:

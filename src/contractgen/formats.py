@@ -346,6 +346,16 @@ _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
 
+def birth_date(id_number: str) -> dt.date | None:
+    """The birth date an 18-digit 居民身份证号码 carries (positions 7-14), or ``None`` when it has none."""
+    if len(id_number) != 18 or not id_number[6:14].isdigit():
+        return None
+    try:
+        return dt.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    except ValueError:
+        return None
+
+
 def id_number_problem(s: str) -> Message | None:
     """What is wrong with an 18-digit 居民身份证号码 (GB 11643-1999), in plain words, or ``None``.
 

@@ -48,6 +48,11 @@ DEFAULT_RECITAL = (
     "根据{{ law('民法典') }}及相关法律、法规的规定，甲乙双方在平等、自愿、公平、诚实信用的基础上，"
     "就{{ industry_name }}的服务反馈和评价事宜，经友好协商一致，订立本合同，以资共同遵守。"
 )
+DEFAULT_SUPPLEMENT_RECITAL = (
+    "甲乙双方已于{{ main_contract_date }}签订{{ main_contract }}。为明确主合同项下"
+    "{{ industry_name }}的服务反馈和评价事宜，根据《中华人民共和国民法典》及相关法律、法规的规定，"
+    "甲乙双方在平等、自愿、公平、诚实信用的基础上，经友好协商一致，订立本协议，作为主合同的补充，以资共同遵守。"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +94,13 @@ class Variable:
     def choices_for(self, profile: str | None) -> tuple[str, ...]:
         """The choices a contract of ``profile`` may take."""
         return dict(self.profile_choices).get(profile or "", self.choices)
+    examples: tuple[tuple[str, Any], ...] = ()
+    """Industry id → the example ``init --example`` writes for that industry (a hotel's 服务项目 is not a
+    course's), instead of ``example``."""
+
+    def example_for(self, industry: str) -> Any:
+        """The example value of this variable in one industry's starter spec."""
+        return dict(self.examples).get(industry, self.example)
 
     @property
     def required(self) -> bool:
@@ -224,6 +236,8 @@ class Library:
     def law_index(self) -> LawIndex:
         """The law registry by name, and the ``law()`` of templates."""
         return LawIndex(self.laws)
+    supplement_recital: str = DEFAULT_SUPPLEMENT_RECITAL
+    """The recital of a 补充协议 (``frame: supplement``): names the main contract and its date."""
 
     @cached_property
     def variable(self) -> dict[str, Variable]:
@@ -326,11 +340,11 @@ ARTICLE_KEYS = _COMMON_NODE_KEYS | {"order", "clauses", "generate"}
 NESTED_CLAUSE_KEYS = _COMMON_NODE_KEYS | {"items"}
 ATTACHED_CLAUSE_KEYS = NESTED_CLAUSE_KEYS | {"article", "order"}
 VARIABLE_KEYS = {"type", "label", "description", "default", "min", "max", "pattern", "max_length", "choices",
-                 "format", "example", "aliases", "profiles", "profile_choices", "choices_from"}
+                 "format", "example", "examples", "aliases", "profiles", "profile_choices", "choices_from"}
 INDUSTRY_KEYS = {"id", "name", "title", "roles", "customer_type", "annexes", "aliases"}
 ANNEX_KEYS = {"id", "title", "version", "kind", "industries", "intro", "sections", "form", "aliases", "profiles"}
 FORM_KEYS = {"intro", "fields", "scale", "groups", "comments", "signatures"}
-LIBRARY_KEYS = {"name", "version", "numbering", "recital"}
+LIBRARY_KEYS = {"name", "version", "numbering", "recital", "supplement_recital"}
 
 
 def did_you_mean(word: str, options: Iterable[str]) -> Message | str:
@@ -515,7 +529,7 @@ class _Reader:
         if data is None:
             return
         self.check_keys(data, LIBRARY_KEYS, path, "library")
-        for key in ("name", "version", "recital"):
+        for key in ("name", "version", "recital", "supplement_recital"):
             if key in data:
                 self.meta[key] = self.text(data, key, path, "library")
         if "numbering" in data:
@@ -642,7 +656,16 @@ class _Reader:
                 if normalized(variable, variable.default) not in subset:
                     self.problem(path, line_of(spec, "default"), f"{prefix}.default",
                                  msg("library.default-not-in-profile", profile=profile))
-        return variable
+        examples = self.mapping(spec["examples"], path, line_of(spec, "examples"), f"{prefix}.examples") \
+            if "examples" in spec else None
+        found = []
+        for industry, value in (examples or {}).items():
+            problem = value_problem(variable, value)
+            if problem:
+                self.problem(path, line_of(examples, industry), f"{prefix}.examples.{industry}", problem)
+            else:
+                found.append((str(industry), normalized(variable, value)))
+        return replace(variable, examples=tuple(found))
 
     def fill_choices(self) -> None:
         """Registry choices into the variables that take them, then their default and example checked."""
@@ -902,7 +925,7 @@ def _merge(reader: _Reader) -> list[ArticleDef]:
 
 
 def _cross_check(library: Library, problems: list[Problem]) -> None:
-    declared = set(library.variable) | templates.BUILTINS | {templates.REF, LAW}
+    declared = set(library.variable) | templates.BUILTINS | templates.CONDITION_NAMES | {templates.REF, LAW}
     ids = set(library.node)
     bools = {v.name for v in library.variables if v.type == "bool"}
 
@@ -929,6 +952,12 @@ def _cross_check(library: Library, problems: list[Problem]) -> None:
                                         msg("library.unknown-industry", industry=industry,
                                             hint=did_you_mean(industry, library.industry))))
 
+    for variable in library.variables:
+        for industry, _ in variable.examples:
+            if industry not in library.industry:
+                problems.append(Problem(variable.loc.path, variable.loc.line, f"variables.{variable.name}.examples",
+                                        msg("library.unknown-industry", industry=industry,
+                                            hint=did_you_mean(industry, library.industry))))
     for article in library.articles:
         check_uses(article, msg("noun.article"))
         for clause in article.clauses:
@@ -988,6 +1017,7 @@ def read_library(layers: Sequence[Path] = (), *, builtin: bool = True) -> tuple[
         annexes=tuple(reader.annexes.values()), paths=tuple(roots),
         laws=tuple(sorted(reader.registries.laws.values(), key=lambda law: law.name)),
         arbitration=tuple(reader.registries.bodies.values()),
+        supplement_recital=meta.get("supplement_recital") or DEFAULT_SUPPLEMENT_RECITAL,
     )
     problems = list(reader.problems)
     _cross_check(library, problems)

@@ -105,7 +105,12 @@ class Party:
     kind: Literal["person", "organization"]
     name: Run
     details: tuple[tuple[str, Run], ...]
-    """Labelled lines in order, e.g. (统一社会信用代码, …), (住所, …), (法定代表人, …), (联系电话, …)."""
+    """Labelled lines in order, e.g. (统一社会信用代码, …), (住所, …), (法定代表人, …), (联系电话, …); a
+    委托代理人 and a minor customer's 监护人 are lines here too, so every renderer prints them."""
+    agent: Run | None = None
+    """The 委托代理人 who signs for the party, when there is one."""
+    guardian: Run | None = None
+    """The 监护人 (法定代理人) who signs for a minor customer, when there is one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +162,18 @@ class Annex:
 
 
 @dataclass(frozen=True, slots=True)
+class MainContract:
+    """The service contract a 补充协议 supplements (``frame: supplement``)."""
+
+    title: Run
+    """Its title, without 《》."""
+    number: Run | None
+    """Its contract number, when it has one."""
+    date: Run
+    """The day it was signed."""
+
+
+@dataclass(frozen=True, slots=True)
 class LibraryInfo:
     """Which library the contract was composed from."""
 
@@ -192,6 +209,10 @@ class Contract:
     profile: str = "business"
     """``consumer`` (消费者合同: the customer is a natural person buying for personal use) or ``business``
     (经营者之间的合同)."""
+    frame: Literal["standalone", "supplement"] = "standalone"
+    """``standalone``: a complete service contract; ``supplement``: a 补充协议 to ``main_contract``."""
+    main_contract: MainContract | None = None
+    """The contract a supplement belongs to (``frame: supplement`` only)."""
 
     @cached_property
     def clause_index(self) -> dict[str, Clause | Article]:

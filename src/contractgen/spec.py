@@ -23,14 +23,20 @@ from .i18n import msg
 from .library import ArticleDef, ClauseDef, Library, Variable
 from .yamlio import YamlMap, decode, parse_yaml
 
-SPEC_KEYS = ("industry", "profile", "contract_no", "title", "sign_date", "sign_place", "parties", "values",
-             "include", "exclude", "choose", "annexes")
-PARTY_KEYS = ("type", "name", "credit_code", "id_number", "address", "representative", "contact", "phone", "email")
+SPEC_KEYS = ("industry", "profile", "frame", "main_contract", "contract_no", "title", "sign_date", "sign_place",
+             "parties", "values", "include", "exclude", "choose", "annexes")
+PARTY_KEYS = ("type", "name", "credit_code", "id_number", "address", "representative", "contact", "phone", "email",
+              "agent")
 PARTY_ROLES = ("customer", "provider")
+GUARDIAN_KEYS = ("name", "relation", "id_number", "address", "phone", "email")
+"""``parties.guardian``: the 监护人 who signs for a minor customer (a natural person, so no credit code)."""
+FRAMES = ("standalone", "supplement")
+"""``frame``: a complete service contract, or a 补充协议 to an existing one (``main_contract``)."""
+MAIN_CONTRACT_KEYS = ("title", "number", "date")
 MAX_LENGTHS = {
     "title": 100, "contract_no": 64, "sign_place": 200,
     "name": 200, "credit_code": 18, "id_number": 18, "address": 500, "representative": 100, "contact": 100,
-    "phone": 30, "email": 254,
+    "phone": 30, "email": 254, "agent": 100, "relation": 20, "number": 64,
 }
 """The longest text each spec field takes (characters): a company's registered name is well under 200,
 an address under 500, an email address at most 254. String variables say theirs in the library
@@ -39,8 +45,8 @@ MAX_SPEC_BYTES = 200_000
 """A whole spec: its text fields at their longest fit in a few kilobytes; 200 KB is a mistake."""
 EMPTY = '""'
 FIELD_LABELS = {
-    "industry": "行业", "profile": "合同类型", "contract_no": "合同编号", "title": "合同标题", "sign_date": "签订日期",
-    "sign_place": "签订地点",
+    "industry": "行业", "profile": "合同类型", "frame": "文本形式", "main_contract": "主合同", "contract_no": "合同编号",
+    "title": "合同标题", "sign_date": "签订日期", "sign_place": "签订地点",
     "parties": "当事人", "values": "合同取值", "include": "加入的可选条款", "exclude": "删除的条款", "choose": "备选条款",
     "annexes": "附件",
 }
@@ -48,8 +54,11 @@ FIELD_LABELS = {
 PARTY_FIELD_LABELS = {
     "type": "类型", "name": "名称/姓名", "credit_code": "统一社会信用代码", "id_number": "身份证号码", "address": "住所",
     "representative": "法定代表人", "contact": "联系人", "phone": "联系电话", "email": "电子邮箱",
+    "agent": "委托代理人", "relation": "与甲方关系",
 }
-ROLE_LABELS = {"customer": "甲方", "provider": "乙方"}
+ROLE_LABELS = {"customer": "甲方", "provider": "乙方", "guardian": "监护人"}
+FRAME_NAMES = {"独立合同": "standalone", "合同": "standalone", "补充协议": "supplement"}
+MAIN_CONTRACT_LABELS = {"title": "名称", "number": "合同编号", "date": "签订日期"}
 
 # The Chinese names a spec may use for its keys (``签订日期: 2026-12-01``): each label, and the
 # other words a legal team writes for it. ``canonical`` rewrites them to the keys.
@@ -58,11 +67,13 @@ KEY_NAMES = {**{label: key for key, label in FIELD_LABELS.items()},
 PARTY_ROLE_NAMES = {label: role for role, label in ROLE_LABELS.items()}
 PARTY_KEY_NAMES = {**{label: key for key, label in PARTY_FIELD_LABELS.items()},
                    "名称": "name", "姓名": "name", "身份证号": "id_number", "住址": "address", "地址": "address",
-                   "电话": "phone", "邮箱": "email"}
+                   "电话": "phone", "邮箱": "email", "代理人": "agent", "关系": "relation"}
 PROFILE_NAMES = {"消费者合同": "consumer", "消费者": "consumer", "经营者之间的合同": "business", "经营者": "business",
                  "企业间合同": "business", "商事合同": "business"}
 """The Chinese a spec may write for ``profile``; ``canonical`` rewrites them."""
 PROFILE_LABELS = {"consumer": "消费者合同", "business": "经营者之间的合同"}
+MAIN_CONTRACT_KEY_NAMES = {**{label: key for key, label in MAIN_CONTRACT_LABELS.items()},
+                           "标题": "title", "合同名称": "title", "编号": "number", "日期": "date"}
 PARTY_TYPE_NAMES = {"自然人": "person", "个人": "person", "单位": "organization", "组织": "organization",
                     "法人": "organization", "公司": "organization", "企业": "organization"}
 
@@ -119,6 +130,8 @@ def field_label(field: str, library: Library) -> str:
         return variable.label if variable else ""
     if top == "parties" and parts[1] in ROLE_LABELS:
         return ROLE_LABELS[parts[1]] + (PARTY_FIELD_LABELS.get(parts[2], "") if len(parts) > 2 else "")
+    if top == "main_contract":
+        return FIELD_LABELS[top] + MAIN_CONTRACT_LABELS.get(parts[1], "")
     if top == "choose":
         group = library.alternatives().get(rest)
         return names.group_title(library, group) if group else ""
@@ -167,8 +180,13 @@ def starter_spec(library: Library, industry: str, *, example: bool, zh: bool = F
         f"# 由 contractgen init {industry}{flags} 生成。构建：contractgen build 本文件 -o 输出目录",
         f"{key('industry')}: {named(names.industries(library), industry, ind.name)}   # {industry if zh else ind.name}",
         _profile_line(ind.customer_type, zh),
+        f"{key('frame')}: {'独立合同' if zh else 'standalone'}"
+        f"   # 文本形式：{'独立合同或补充协议' if zh else 'standalone（独立合同）或 supplement（补充协议）'}",
+        f"# {key('main_contract')}: "
+        + ("{名称: \"\", 合同编号: \"\", 签订日期: \"\"}" if zh else '{title: "", number: "", date: ""}')
+        + "   # 主合同（仅补充协议填写）：名称、合同编号、签订日期",
         f"{key('contract_no')}: {_q(_example_no(industry)) if example else EMPTY}   # 合同编号（可选）",
-        f"{key('title')}: {_q(ind.title)}   # 合同标题（可选，默认为行业标题）",
+        f"{key('title')}: {_q(ind.title)}   # 合同标题（可选，默认为行业标题；补充协议删去此行即以“补充协议”结尾）",
         f"{key('sign_date')}: {('2026年12月1日' if zh else '2026-12-01') if example else EMPTY}"
         f"   # 签订日期（{'' if zh else 'YYYY-MM-DD；'}草稿可不填）",
         f"{key('sign_place')}: {_q('上海市浦东新区') if example else EMPTY}   # 签订地点（可选）",
@@ -177,13 +195,18 @@ def starter_spec(library: Library, industry: str, *, example: bool, zh: bool = F
     ]
     customer = EXAMPLE_PARTIES[ind.customer_type]
     lines += _party_lines(customer if example else {k: "" for k in customer}, ind.customer_type, zh)
+    if ind.customer_type == "person":
+        guardian = "监护人" if zh else "guardian"
+        lines.append(f"  # {guardian}:   # 甲方为未成年人时由监护人代为签订：姓名、与甲方关系、身份证号码、联系电话"
+                     + ("" if zh else "（name、relation、id_number、phone）"))
     lines.append(f"  {ROLE_LABELS['provider'] if zh else 'provider'}:   # 乙方（{ind.provider_role}）")
     provider = dict(EXAMPLE_PARTIES["provider"], name=PROVIDER_NAMES.get(industry, "上海某某服务有限公司"))
     lines += _party_lines(provider if example else {k: "" for k in provider}, "organization", zh)
     lines.append(f"{key('values')}:   # 合同空白处的取值")
     variable_names = names.variables(variables)
     for variable in variables:
-        lines += _variable_lines(variable, example, _key(named(variable_names, variable.name, variable.label)), zh)
+        lines += _variable_lines(variable, example, _key(named(variable_names, variable.name, variable.label)), zh,
+                                 industry)
     optional = library.includable(industry)
     optional_names = names.nodes(optional)
     lines.append(f"{key('include')}:   # 可选条款，按需加入（删除行首 # 即启用）：" if optional else f"{key('include')}: []")
@@ -248,7 +271,7 @@ def _party_lines(values: dict[str, str], kind: str, zh: bool) -> list[str]:
     return lines
 
 
-def _variable_lines(variable: Variable, example: bool, key: str, zh: bool = False) -> list[str]:
+def _variable_lines(variable: Variable, example: bool, key: str, zh: bool = False, industry: str = "") -> list[str]:
     facts = [variable.type]
     if variable.min is not None:
         facts.append(f"最小 {variable.min}")
@@ -260,7 +283,8 @@ def _variable_lines(variable: Variable, example: bool, key: str, zh: bool = Fals
         facts.append(f"格式 {variable.pattern}")
     facts.append("必填" if variable.required else f"默认 {_plain(variable.default)}")
     comment = f"  # {variable.label}：{variable.description}（{'；'.join(facts)}）"
-    value = variable.example if variable.example is not None else variable.default
+    value = variable.example_for(industry)
+    value = value if value is not None else variable.default
     if example:
         if value is None:
             value = _fallback_example(variable)

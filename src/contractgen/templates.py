@@ -21,10 +21,15 @@ from jinja2.sandbox import SandboxedEnvironment
 from .i18n import msg
 
 BUILTINS: frozenset[str] = frozenset(
-    {"customer_role", "provider_role", "industry_name", "customer_name", "provider_name", "profile"}
+    {"customer_role", "provider_role", "industry_name", "customer_name", "provider_name", "profile", "main_contract",
+     "main_contract_date"}
 )
 """Names every template may use without declaring them (``profile`` is ``consumer`` or ``business``, the
 real word, not a placeholder: ``{% if profile == 'consumer' %}`` works)."""
+CONDITION_NAMES: frozenset[str] = frozenset({"frame", "guardian"})
+"""Facts of the contract a ``condition`` may read besides the variables: ``frame`` (``standalone`` or
+``supplement``) and ``guardian`` (true when a guardian signs for a minor customer). Not text: a
+template cannot print them."""
 REF = "ref"
 """``{{ ref('id') }}``: the current number of an article or clause."""
 

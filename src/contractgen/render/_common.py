@@ -44,29 +44,38 @@ def find_annex(contract: Contract, part: str) -> Annex:
     raise UsageError(msg("render.unknown-annex", part=part, available=available))
 
 
-def signature_lines(party: Party, date_text: str) -> tuple[SignatureLine | None, ...]:
-    """A party's three signature lines (seal or signature, representative, date).
+def signature_lines(party: Party, date_text: str) -> tuple[SignatureLine, ...]:
+    """A party's signature lines: seal or signature, representative, guardian, agent, and the date.
 
-    A person signs once and has no representative line; that slot is ``None`` so the two parties'
-    date lines stay level when set side by side.
+    A person signs once and has no representative line; the 监护人 of a minor signs below them; a
+    委托代理人 signs below the party. The date line comes last.
     """
     d = party.designation
     if party.kind == "person":
-        return (SignatureLine(f"{d}（签字）"), None, SignatureLine("日期", date_text))
-    return (
-        SignatureLine(f"{d}（盖章）", party.name.text),
-        SignatureLine("法定代表人或授权代表（签字）"),
-        SignatureLine("日期", date_text),
-    )
+        lines = [SignatureLine(f"{d}（签字）")]
+        if party.guardian is not None:
+            lines.append(SignatureLine(f"{d}监护人（签字）"))
+    else:
+        representative = "法定代表人（签字）" if party.agent is not None else "法定代表人或授权代表（签字）"
+        lines = [SignatureLine(f"{d}（盖章）", party.name.text), SignatureLine(representative)]
+    if party.agent is not None:
+        lines.append(SignatureLine("委托代理人（签字）"))
+    return (*lines, SignatureLine("日期", date_text))
 
 
 def signature_rows(contract: Contract) -> tuple[tuple[SignatureLine | None, ...], ...]:
-    """The signature block as rows of cells, one column per party (甲方 left, 乙方 right)."""
+    """The signature block as rows of cells, one column per party (甲方 left, 乙方 right).
+
+    A shorter column gets empty cells (``None``) before its date line, so the two parties' date lines
+    stay level when set side by side.
+    """
     date_text = contract.sign_date_text or BLANK_DATE
     columns = [signature_lines(p, date_text) for p in contract.parties]
     if not columns:
         return ()
-    return tuple(zip(*columns, strict=True))
+    height = max(len(c) for c in columns)
+    padded = [(*c[:-1], *([None] * (height - len(c))), c[-1]) for c in columns]
+    return tuple(zip(*padded, strict=True))
 
 
 def document_date(contract: Contract) -> str | None:
