@@ -20,7 +20,7 @@ import os
 import shutil
 import signal
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -61,8 +61,14 @@ def parse_formats(text: str) -> tuple[str, ...]:
 
 def render_outputs(contract: Contract, formats: Sequence[str], *, bundle: bool = False,
                    reference_docx: Path | None = None, contract_file: bool = True,
-                   pdf_engine: str = DEFAULT_PDF_ENGINE, pdf_standard: str | None = None) -> list[Output]:
-    """Every file of a build: the contract and each annex in each format (PDFs by ``pdf_engine``)."""
+                   pdf_engine: str = DEFAULT_PDF_ENGINE, pdf_standard: str | None = None,
+                   skip: Container[tuple[str, str]] = ()) -> list[Output]:
+    """Every file of a build: the contract and each annex in each format (PDFs by ``pdf_engine``).
+
+    Each annex is rendered from its ``annex_view``, so two contracts whose views are equal get the
+    same annex bytes (a batch renders those once). An annex in ``skip`` (``(annex id, format)``) is
+    left out as an ``Output`` without ``data``, for the caller to fill from an earlier one.
+    """
     outputs = []
     base = RenderOptions(reference_docx=reference_docx, pdf_engine=pdf_engine, pdf_standard=pdf_standard)
     for fmt in formats:
@@ -71,9 +77,34 @@ def render_outputs(contract: Contract, formats: Sequence[str], *, bundle: bool =
             options = dataclasses.replace(base, bundle=bundle)
             outputs.append(Output(f"contract.{ext}", "contract", fmt, render(contract, fmt, options)))
         for annex in contract.annexes:
+            path = f"annexes/{annex.id}.{ext}"
+            if (annex.id, fmt) in skip:
+                outputs.append(Output(path, "annex", fmt, b"", annex.id))
+                continue
             options = dataclasses.replace(base, part=annex.id)
-            outputs.append(Output(f"annexes/{annex.id}.{ext}", "annex", fmt, render(contract, fmt, options), annex.id))
+            outputs.append(Output(path, "annex", fmt, render(annex_view(contract, annex.id), fmt, options), annex.id))
     return outputs
+
+
+def annex_view(contract: Contract, annex_id: str) -> Contract:
+    """The contract as an annex rendered alone sees it: that annex, and the contract's title, number,
+    date, place, industry and library; no parties, articles or other annexes.
+
+    An annex's file names its contract (《title》附件, 合同编号) and carries its date and keywords,
+    nothing else of it; a draft's annexes list the whole contract's blanks, so a draft is kept whole.
+    Equal views render to equal bytes: ``annex_key`` is a batch's cache key.
+    """
+    if contract.draft:
+        return contract
+    return dataclasses.replace(contract, parties=(), preamble=(), articles=(), values=(), blanks=(),
+                               annexes=tuple(a for a in contract.annexes if a.id == annex_id))
+
+
+def annex_key(contract: Contract, annex_id: str) -> str:
+    """A hash of the composed annex model (``annex_view``): equal hashes, equal annex files (per format and options)."""
+    from .model import to_json
+
+    return hashlib.sha256(to_json(annex_view(contract, annex_id)).encode("utf-8")).hexdigest()
 
 
 def batch_folders(spec_paths: Sequence[Path], out_dir: Path) -> list[str]:
@@ -231,13 +262,6 @@ def _ignore_interrupts() -> None:
 
 def manifest(contract: Contract, outputs: Sequence[Output], *, spec_name: str, spec_sha256: str) -> dict:
     """What was built from what: the spec, the library, the clauses and every file's hash."""
-    files = []
-    for out in outputs:
-        entry = {"path": out.path, "kind": out.kind}
-        if out.annex:
-            entry["annex"] = out.annex
-        entry.update(format=out.format, sha256=hashlib.sha256(out.data).hexdigest())
-        files.append(entry)
     clauses = []
     for article in contract.articles:
         clauses.append({"id": article.id, "number": article.number, "version": article.version})
@@ -245,8 +269,20 @@ def manifest(contract: Contract, outputs: Sequence[Output], *, spec_name: str, s
     return {
         "spec": spec_name, "spec_sha256": spec_sha256, "industry": contract.industry, "draft": contract.draft,
         "library": {"layers": list(contract.library.layers), "version": contract.library.version},
-        "clauses": clauses, "files": files,
+        "clauses": clauses, "files": file_entries(outputs),
     }
+
+
+def file_entries(outputs: Sequence[Output]) -> list[dict]:
+    """The manifest's ``files``: each output's path, kind, annex, format and SHA-256."""
+    files = []
+    for out in outputs:
+        entry = {"path": out.path, "kind": out.kind}
+        if out.annex:
+            entry["annex"] = out.annex
+        entry.update(format=out.format, sha256=hashlib.sha256(out.data).hexdigest())
+        files.append(entry)
+    return files
 
 
 def check_output_folder(out_dir: Path, *, force: bool, keep: Sequence[Path] = ()) -> None:

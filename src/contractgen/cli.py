@@ -385,11 +385,13 @@ def _build_many(built: Sequence[tuple[Spec, Contract]], subfolders: Sequence[str
               help="Render the good rows and report the wrong ones (exit 1 when rows were left out).")
 @click.option("--force", is_flag=True, help="Replace an existing, non-empty output folder.")
 @click.option("-j", "--jobs", type=int, show_default="one per CPU", help="Processes rendering contracts at once.")
+@click.option("--executor", "executor_url", metavar="dask://HOST:PORT",
+              help="Render on a running Dask cluster instead of local processes (pip install 'contractgen[dask]').")
 @pdf_options
 @library_option
 def batch(sheet_path: Path, industry: str, base_path: Path | None, out_dir: Path, fmt: str, bundle: bool,
-          reference_docx: Path | None, keep_going: bool, force: bool, jobs: int | None, pdf_engine: str | None,
-          pdf_standard: str | None, layers: tuple[Path, ...]) -> None:
+          reference_docx: Path | None, keep_going: bool, force: bool, jobs: int | None, executor_url: str | None,
+          pdf_engine: str | None, pdf_standard: str | None, layers: tuple[Path, ...]) -> None:
     """One contract per row of a spreadsheet (XLSX, XLS, ODS or CSV), with OUT/报告.xlsx.
 
     Columns are spec keys or their Chinese labels (values.term_years or 合同有效期（年）, 甲方名称 ...);
@@ -406,6 +408,12 @@ def batch(sheet_path: Path, industry: str, base_path: Path | None, out_dir: Path
     pdf = _pdf_choice(formats, pdf_engine, pdf_standard)
     if jobs is not None and jobs < 1:
         raise UsageError(msg("build.jobs-too-few", option="--jobs", jobs=jobs))
+    if executor_url is not None:
+        from .batch.cluster import scheduler_address
+
+        scheduler_address(executor_url)  # a wrong URL is said before the sheet is read
+        if reference_docx is not None:  # a path on this machine: the workers may be on others
+            raise UsageError(msg("batch.reference-docx-on-cluster"))
     keep = (sheet_path, *([base_path] if base_path else []), *layers, *([reference_docx] if reference_docx else []))
     check_output_folder(out_dir, force=force, keep=keep)  # before the work, not after it
     sheet = read_sheet(sheet_path)
@@ -415,8 +423,14 @@ def batch(sheet_path: Path, industry: str, base_path: Path | None, out_dir: Path
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     settings = RenderSettings(formats, bundle=bundle, reference_docx=reference_docx, **pdf)
     try:
-        result = run_batch(plan, library, out_dir, settings, jobs=jobs or default_jobs(), keep_going=keep_going,
-                           force=force, keep=keep, progress=bar)
+        with contextlib.ExitStack() as stack:
+            executor = library_ref = None
+            if executor_url is not None and (plan.good and (keep_going or not plan.problems)):
+                from .batch.cluster import dask_executor
+
+                executor, library_ref = stack.enter_context(dask_executor(executor_url, library))
+            result = run_batch(plan, library, out_dir, settings, jobs=jobs or default_jobs(), executor=executor,
+                               library_ref=library_ref, keep_going=keep_going, force=force, keep=keep, progress=bar)
     finally:
         if bar is not None:
             bar.close()

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from ..build import annex_key
 from ..canonical import canonical
 from ..compose import compose
 from ..errors import InputError, Problem, SpecError
@@ -85,6 +86,8 @@ class Checked:
     customer: str = ""
     contract_no: str = ""
     title: str = ""
+    annexes: tuple[tuple[str, str], ...] = ()
+    """Each annex's id and ``build.annex_key``: rows with equal keys share the annex's files."""
 
 
 @dataclass(frozen=True)
@@ -172,7 +175,8 @@ def check_row(sheet: Sheet, row: Row, mapped: Sequence[Column], shared: dict[str
         problems += [_problem(sheet, row, _column_for(p.field, by_key, library), p.field, p.msg) for p in exc.problems]
     if problems or contract is None:
         return Checked(row.number, None, tuple(problems), customer, _text(data, "contract_no"))
-    return Checked(row.number, spec, (), customer, contract.contract_no, contract.title)
+    annexes = tuple((annex.id, annex_key(contract, annex.id)) for annex in contract.annexes)
+    return Checked(row.number, spec, (), customer, contract.contract_no, contract.title, annexes)
 
 
 def _same_numbers(sheet: Sheet, checked: list[Checked], mapped: Sequence[Column]) -> list[Checked]:
