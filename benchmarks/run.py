@@ -945,6 +945,50 @@ def web_rows(inputs: Inputs, workdir: Path, runs: int) -> list[Row]:
     ]
 
 
+# --- the spreadsheet batch (issue 17) ------------------------------------------------------------------
+
+SHEET_MEMORY_MB = 400
+SHEET_SPEEDUP = 2.0
+DASK_SLOWDOWN = 1.3
+
+
+def sheet_rows(rows: int, jobs: int, workdir: Path) -> tuple[list[Row], str]:
+    """``contractgen batch`` of a sheet (``benchmarks/sheet_batch.py``): time, growth, memory, vs ``build``, on Dask."""
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.sheet_batch import measure_sheet_batch
+
+    found = measure_sheet_batch(workdir, rows, jobs)
+    batch, build = found.batch, found.build
+    # Per contract between checkpoints: the first one also holds reading, checking and the pool's start-up.
+    steps = list(itertools.pairwise(batch.checkpoints))
+    per = [(n, (t - t0) / (n - n0)) for (n0, t0), (n, t) in steps] or [(rows, batch.seconds / rows)]
+    ratio = max(p for _, p in per) / min(p for _, p in per)
+    speedup = build.seconds / batch.seconds
+    out = [
+        Row("sheet-batch", f"`contractgen batch` of {rows} hotel rows (XLSX), DOCX + PDF, on {jobs} processes",
+            f"{ms(batch.seconds)} total, {ms(batch.seconds / rows)} per contract",
+            "reading, checking every row, rendering, report; the annexes rendered once (one provider, no numbers yet)"),
+        Row("sheet-batch-linear", "Sheet batch growth: per-contract time from checkpoint to checkpoint",
+            ", ".join(f"{n}: {ms(p)}" for n, p in per), f"max/min {ratio:.2f}",
+            f"linear (max/min ≤ {LINEAR_TOLERANCE})", ratio <= LINEAR_TOLERANCE),
+        Row("sheet-batch-memory", "Sheet batch peak memory, whole process tree (the command and its workers)",
+            f"{batch.peak_bytes / MB:.0f} MB", "", f"≤ {SHEET_MEMORY_MB} MB", batch.peak_bytes <= SHEET_MEMORY_MB * MB),
+        Row("sheet-vs-build", f"Sheet batch vs `contractgen build SPEC...` of the same {rows} row specs",
+            f"{speedup:.1f}× faster", f"build: {ms(build.seconds)}", f"≥ {SHEET_SPEEDUP:.0f}× faster",
+            speedup >= SHEET_SPEEDUP),
+    ]
+    if found.dask is not None:
+        slower = found.dask.seconds / batch.seconds
+        out.append(Row("sheet-dask", f"The same batch on a local Dask cluster ({jobs} single-threaded workers, "
+                       "`--executor dask://`)", f"{ms(found.dask.seconds)} ({slower:.2f}× the process pool)",
+                       "the cluster's start-up not included; memory is the workers' own", f"≤ {DASK_SLOWDOWN}× the process pool",
+                       slower <= DASK_SLOWDOWN))
+    else:
+        out.append(Row("sheet-dask", "The same batch on a local Dask cluster", "skipped", found.note,
+                       f"≤ {DASK_SLOWDOWN}× the process pool", None))
+    return out, found.note
+
+
 # --- the report ----------------------------------------------------------------------------------------
 
 ROW_KEYS = ("load-cold", "load-warm", "first-pdf", "parse", "compose", "docx", "compose+docx", "pdf", "html",
@@ -953,7 +997,8 @@ ROW_KEYS = ("load-cold", "load-warm", "first-pdf", "parse", "compose", "docx", "
             "diff-redline", "compare",
             "pdf-typst", "cold-docx-pdf-typst", "lo-cold-typst", "batch-parallel-typst", "lo-batch-typst",
             "pdf-text-length",
-            "web-form", "web-preview", "web-generate", "web-generate-concurrent")
+            "web-form", "web-preview", "web-generate", "web-generate-concurrent",
+            "sheet-batch", "sheet-batch-linear", "sheet-batch-memory", "sheet-vs-build", "sheet-dask")
 """Every row the table always has (LibreOffice adds ``lo-all-files`` and ``lo-batch-one-process`` when it ran)."""
 
 
@@ -983,10 +1028,11 @@ def markdown(machine: dict[str, str], report: Report, runs: int, findings: str) 
 
 
 def run_all(inputs: Inputs, workdir: Path, *, runs: int, batch: int, libreoffice: bool,
-            lo_runs: int | None = None,
+            lo_runs: int | None = None, sheet: int | None = None,
             cold_formats: Sequence[str] = ("docx", "docx,pdf", *(("docx,pdf@typst",) if TYPST else ())),
             progress: Callable[[str], None] = lambda s: None) -> Report:
-    """Every measurement; returns the rows and details of the report."""
+    """Every measurement; returns the rows and details of the report (the spreadsheet batch has ``sheet``
+    rows, by default ten times ``batch``: 1000)."""
     report = Report()
     progress("library load")
     load = measure_library_load(runs)
@@ -1034,6 +1080,12 @@ def run_all(inputs: Inputs, workdir: Path, *, runs: int, batch: int, libreoffice
         report.notes.append(compared.note)
     progress("web app")
     report.rows += web_rows(inputs, workdir, runs)
+    sheet = sheet if sheet is not None else 10 * batch
+    progress(f"spreadsheet batch of {sheet} rows")
+    rows, note = sheet_rows(sheet, jobs, workdir)
+    report.rows += rows
+    if note:
+        report.notes.append(note)
     report.notes.append("“Warm” figures render the contract itself (no annexes) after one warm-up render of each "
                         "industry; the cold builds write the contract and its annexes, as `contractgen build` does.")
     report.details.append(warm_details(warm, lo.pages, lo.per_call))

@@ -296,3 +296,20 @@ def test_the_base_spec_gives_what_every_row_shares_and_a_cell_wins_over_it(tmp_p
     other = invoke("batch", "rows.csv", "--industry", "hotel", "--base", "other.yaml", "-o", "out2", "--format", "md")
     assert other.exit_code == 2
     assert other.stderr == "error: other.yaml: industry: the base spec's industry is 'fitness', not the batch's 'hotel'\n"
+
+
+@pytest.mark.parametrize("industry", [i.id for i in LIBRARY.industries])
+def test_an_annex_renders_from_its_view_as_from_the_whole_contract(industry: str) -> None:
+    """What the annex cache stands on: an annex file depends on its view alone (``build.annex_view``)."""
+    from contractgen.build import annex_view
+    from contractgen.compose import compose
+    from contractgen.render import RenderOptions, render
+    from contractgen.spec import parse_spec, starter_spec
+
+    contract = compose(parse_spec(starter_spec(LIBRARY, industry, example=True).encode(), "x.yaml"), LIBRARY)
+    engines = [("pdf", "weasyprint"), ("pdf", "typst")] if industry == "hotel" else []
+    for annex in contract.annexes:
+        for fmt, engine in [("md", "weasyprint"), ("html", "weasyprint"), ("json", "weasyprint"),
+                            ("docx", "weasyprint"), *engines]:
+            options = RenderOptions(part=annex.id, pdf_engine=engine)
+            assert render(annex_view(contract, annex.id), fmt, options) == render(contract, fmt, options), (annex.id, fmt)

@@ -25,7 +25,7 @@ def _bench_module():
 def test_benchmark_measures_everything_and_renders_the_table(tmp_path: Path) -> None:
     bench = _bench_module()
     inputs = bench.prepare_inputs(tmp_path, ["hotel"])
-    report = bench.run_all(inputs, tmp_path, runs=1, batch=1, libreoffice=False, cold_formats=("docx",))
+    report = bench.run_all(inputs, tmp_path, runs=1, batch=1, libreoffice=False, cold_formats=("docx",), sheet=4)
 
     keys = [row.key for row in report.rows]
     assert sorted(keys) == sorted(bench.ROW_KEYS)
@@ -34,7 +34,8 @@ def test_benchmark_measures_everything_and_renders_the_table(tmp_path: Path) -> 
         assert f"| {row.label.replace('|', chr(92) + '|')} |" in text
     measured = {row.key: row for row in report.rows}
     # The measurements really ran: figures, not placeholders, where nothing was skipped on purpose.
-    for key in ("compose+docx", "pdf", "cold-docx", "batch-memory"):
+    for key in ("compose+docx", "pdf", "cold-docx", "batch-memory", "sheet-batch-memory",
+                "sheet-vs-build", "sheet-dask"):
         assert measured[key].value[0].isdigit(), measured[key]
         assert measured[key].ok is not None
     assert measured["lo-per-call"].value == "skipped"

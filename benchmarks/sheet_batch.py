@@ -1,0 +1,191 @@
+"""Benchmark rows of the spreadsheet batch (issue 17, ``make bench``): ``contractgen batch`` on a sheet of
+``rows`` hotel customers, DOCX + PDF, as a command line in its own process tree.
+
+1. the batch on every core: time at a quarter, half and all of the rows (from its progress callback,
+   so linear growth shows), and the peak memory of the whole process tree (the command and its pool
+   workers, summed, polled from /proc);
+2. ``contractgen build SPEC...`` of the same rows' specs (``OUT/规格/*.yaml``): what a batch cost before
+   the annex cache (the rows share a provider, options and signing date, and have no contract number
+   yet, so their annexes are the same);
+3. the same batch on a local Dask cluster (a scheduler and one single-threaded worker per core, on
+   127.0.0.1, started and stopped here) through ``--executor dask://``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+INDUSTRY = "hotel"
+
+
+@dataclass(frozen=True)
+class SheetRun:
+    """One run of a batch command: seconds, the checkpoints (rows done, seconds) and the tree's peak memory."""
+
+    seconds: float
+    checkpoints: tuple[tuple[int, float], ...]
+    peak_bytes: int
+
+
+@dataclass(frozen=True)
+class SheetBatch:
+    rows: int
+    jobs: int
+    batch: SheetRun
+    build: SheetRun
+    dask: SheetRun | None
+    note: str = ""
+
+
+def write_sheet(path: Path, rows: int) -> Path:
+    """``rows`` customers of the example hotel contract, as XLSX (what a legal team hands in)."""
+    from openpyxl import Workbook
+
+    from contractgen.batch.columns import columns
+    from contractgen.batch.template import _cell, _example, _get
+    from contractgen.library import load_library
+
+    library = load_library()
+    fields = [f for f in columns(library, INDUSTRY) if f.key != "contract_no"]  # numbered later, by the register
+    example = _example(library, INDUSTRY)
+    row = [_cell(library, INDUSTRY, f, _get(example, f.key)) for f in fields]
+    name, id_number = (next(i for i, f in enumerate(fields) if f.key == k)
+                       for k in ("parties.customer.name", "parties.customer.id_number"))
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(library.industry[INDUSTRY].name)
+    sheet.append([f.label for f in fields])
+    for n in range(rows):
+        cells = list(row)
+        cells[name], cells[id_number] = f"客户{n + 1:05d}", _id_number(n)
+        sheet.append(cells)
+    book.save(path)
+    return path
+
+
+def _id_number(serial: int) -> str:
+    body = f"11010519900307{serial % 1000:03d}"
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of ``pid`` and every process below it, in bytes (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            status = Path(f"/proc/{entry}/status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        parent = int(fields.get("PPid", "0").strip() or 0)
+        children.setdefault(parent, []).append(int(entry))
+        rss[int(entry)] = int(fields.get("VmRSS", "0 kB").split()[0]) * 1024
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        total += rss.get(current, 0)
+        todo += children.get(current, [])
+    return total
+
+
+def run_measured(args: Sequence[str], env: dict[str, str] | None = None) -> SheetRun:
+    """Run a command, polling its process tree's memory; its progress lines (``BENCH n seconds``) as checkpoints."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, **(env or {})})
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, tree_rss(proc.pid))
+        time.sleep(0.2)
+    seconds = time.perf_counter() - start
+    out, err = proc.communicate()
+    if proc.returncode:
+        raise RuntimeError(f"{' '.join(args[:3])} failed ({proc.returncode}):\n{err[-2000:]}")
+    points = tuple((int(n), float(t)) for n, t in (line.split()[1:3] for line in out.splitlines()
+                                                   if line.startswith("BENCH ")))
+    return SheetRun(seconds, points, peak)
+
+
+def batch_command(sheet: Path, out: Path, checkpoints: Sequence[int], *extra: str) -> list[str]:
+    """``contractgen batch`` in a process that prints ``BENCH rows seconds`` at each checkpoint."""
+    code = ("import sys, time\n"
+            "from contractgen.batch import run\n"
+            "points, start, real = set(map(int, sys.argv[1].split(','))), time.perf_counter(), run.run_batch\n"
+            "def timed(*a, progress=None, **k):\n"
+            "    def tick(done, total):\n"
+            "        if done in points: print('BENCH', done, time.perf_counter() - start, flush=True)\n"
+            "        if progress: progress(done, total)\n"
+            "    return real(*a, progress=tick, **k)\n"
+            "run.run_batch = timed\n"
+            "from contractgen.cli import main\n"
+            "sys.argv = ['contractgen', *sys.argv[2:]]\n"
+            "main()\n")
+    return [sys.executable, "-c", code, ",".join(map(str, checkpoints)), "batch", str(sheet), "--industry", INDUSTRY,
+            "-o", str(out), "--format", "docx,pdf", "--force", *extra]
+
+
+def measure_sheet_batch(workdir: Path, rows: int, jobs: int, dask: bool = True) -> SheetBatch:
+    """The three runs of the module's docstring, on a sheet of ``rows`` customers."""
+    sheet = write_sheet(workdir / "sheet-rows.xlsx", rows)
+    points = sorted({max(1, rows * k // 4) for k in (1, 2, 3, 4)})
+    batch = run_measured(batch_command(sheet, workdir / "sheet-out", points, "-j", str(jobs)))
+    specs = sorted((workdir / "sheet-out" / "规格").glob("*.yaml"))
+    build = run_measured([str(BIN / "contractgen"), "build", *map(str, specs), "-o", str(workdir / "build-out"),
+                          "--format", "docx,pdf", "--force", "-j", str(jobs)])
+    on_dask, note = None, ""
+    if dask:
+        try:
+            with local_cluster(workdir, jobs) as url:
+                on_dask = run_measured(batch_command(sheet, workdir / "dask-out", points, "--executor", url))
+        except ModuleNotFoundError:
+            note = "Dask rows skipped: distributed is not installed (pip install 'contractgen[dask]')."
+    return SheetBatch(rows, jobs, batch, build, on_dask, note)
+
+
+class local_cluster:
+    """A Dask scheduler and ``workers`` single-threaded workers on 127.0.0.1, stopped on exit; gives its ``dask://`` URL."""
+
+    def __init__(self, workdir: Path, workers: int) -> None:
+        self.workdir, self.workers, self.started = workdir, workers, []
+
+    def __enter__(self) -> str:
+        import distributed  # noqa: F401 - ModuleNotFoundError when it is not installed
+
+        info = Path(tempfile.mkdtemp(dir=self.workdir)) / "scheduler.json"
+        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "start_new_session": True}
+        self.started.append(subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", "0",
+                                              "--no-dashboard", "--scheduler-file", str(info)], **quiet))
+        deadline = time.monotonic() + 60
+        while not info.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        address = json.loads(info.read_text())["address"]
+        self.started.append(subprocess.Popen([str(BIN / "dask"), "worker", address, "--nworkers", str(self.workers),
+                                              "--nthreads", "1", "--no-dashboard", "--host", "127.0.0.1"], **quiet))
+        from distributed import Client
+
+        with Client(address, timeout="30s") as client:
+            client.wait_for_workers(self.workers, timeout=120)
+        return "dask://" + address.removeprefix("tcp://")
+
+    def __exit__(self, *exc: object) -> None:
+        for process in reversed(self.started):
+            os.killpg(process.pid, signal.SIGTERM)
+        for process in reversed(self.started):
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
