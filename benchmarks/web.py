@@ -3,11 +3,13 @@
 Form page render, preview (the page and the contract document it shows), generate (DOCX + PDF + the
 annexes, recorded in the register) one request at a time, and ``clients`` generate requests at once
 (median and 95th percentile of their latencies). The app runs with CSRF off here: the token check
-costs microseconds, and the load generator should not have to scrape forms.
+costs microseconds, and the load generator should not have to scrape forms. Every request carries
+the session of one signed-in drafter (the cookie jar below).
 """
 
 from __future__ import annotations
 
+import http.cookiejar
 import statistics
 import threading
 import time
@@ -18,11 +20,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+_SESSION = http.cookiejar.CookieJar()
+"""The signed-in drafter's session cookie, shared by every client thread (the jar locks itself)."""
+
 
 def _request(url: str, data: dict | None = None) -> tuple[float, int, str]:
     """One request: its time, status and the Location it redirects to (not followed)."""
     body = urllib.parse.urlencode(data or {}, doseq=True).encode() if data is not None else None
-    opener = urllib.request.build_opener(_NoRedirect)
+    opener = urllib.request.build_opener(_NoRedirect, urllib.request.HTTPCookieProcessor(_SESSION))
     start = time.perf_counter()
     try:
         with opener.open(urllib.request.Request(url, data=body), timeout=600) as response:
@@ -48,14 +53,18 @@ def measure_web(workdir: Path, runs: int, clients: int, example: Callable[[str],
     """Timings of each page against a warm server; ``stat`` turns samples into the caller's statistics."""
     from waitress import create_server
 
+    from contractgen.register.users import add_user
     from contractgen.web import create_app
 
     app = create_app({"DATA_DIR": workdir / "web-data", "WTF_CSRF_ENABLED": False, "SECRET_KEY": "bench"})
+    add_user(app.extensions["contractgen.register"], "bench", "drafter", "Quiet-Machine-2026")
     server = create_server(app, host="127.0.0.1", port=0, threads=max(4, clients))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{server.effective_port}"
     try:
+        signed_in = _request(f"{base}/login", {"name": "bench", "password": "Quiet-Machine-2026"})
+        assert signed_in[1] == 302, signed_in
         post = form_post(example("hotel"))
 
         def new_draft() -> int:

@@ -17,7 +17,7 @@ import yaml
 from docx import Document
 
 from contractgen.web.security import DOCUMENT_POLICY
-from tests.web_helpers import LIBRARY, example, form_post, make_app
+from tests.web_helpers import LIBRARY, add_account, example, form_post, make_app, sign_in, signed_in
 
 WEB = Path(__file__).resolve().parents[1] / "src" / "contractgen" / "web"
 
@@ -31,7 +31,7 @@ def app(tmp_path):
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    return signed_in(app)
 
 
 def page(response) -> str:
@@ -184,7 +184,7 @@ def test_user_text_is_escaped(client):
 
 def test_generate_docx_pdf_and_annexes_into_the_register(tmp_path):
     app = make_app(tmp_path / "data", FORMATS=("docx", "pdf"))
-    client = app.test_client()
+    client = signed_in(app)
     entry = generated(client)
     text = page(client.get(f"/register/{entry}"))
     assert "HT-HOTEL-" in text and "合同正文" in text and "隐私保护政策" in text and "酒店住宿服务评价表" in text
@@ -303,6 +303,9 @@ def test_money_words_and_identity_checks(client):
 def test_a_post_without_its_csrf_token_is_refused(tmp_path):
     app = make_app(tmp_path / "data", WTF_CSRF_ENABLED=True)
     client = app.test_client()
+    add_account(app, "li", "drafter")
+    login = page(client.get("/login"))
+    sign_in(client, "li", csrf=re.search(r'name="csrf_token" value="([^"]+)"', login).group(1))
     form = page(client.get("/industries/hotel/new"))
     assert 'name="csrf_token"' in form
     response = client.post("/industries/hotel/new", data=form_post(example()))
@@ -334,8 +337,9 @@ def test_serve_starts_waitress_on_loopback(tmp_path):
     try:
         line = process.stderr.readline()
         url = re.search(r"http://127\.0\.0\.1:\d+/", line).group(0)
-        with urllib.request.urlopen(url, timeout=30) as response:
-            assert "选择行业" in response.read().decode("utf-8")
+        with urllib.request.urlopen(url, timeout=30) as response:  # follows the redirect to the sign-in page
+            shown = response.read().decode("utf-8")
+            assert "登录" in shown and "contractgen users add admin --role admin" in shown
         assert (tmp_path / "data" / "register.sqlite3").is_file()
     finally:
         process.terminate()

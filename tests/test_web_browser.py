@@ -20,7 +20,7 @@ import pytest
 from docx import Document
 
 from tests.test_compare import REWORD, edited, retext
-from tests.web_helpers import make_app
+from tests.web_helpers import PASSWORD, add_account, make_app
 
 pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -34,6 +34,8 @@ def server(tmp_path):
     from waitress import create_server
 
     app = make_app(tmp_path / "data", WTF_CSRF_ENABLED=True, FORMATS=("docx", "pdf"), TESTING=False)
+    add_account(app, "李律师助理", "drafter", team="一组")
+    add_account(app, "王律师", "reviewer")
     httpd = create_server(app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=httpd.run, daemon=True)
     thread.start()
@@ -78,6 +80,13 @@ class Shots:
         self.page.evaluate("document.activeElement && document.activeElement.blur()")
 
 
+def sign_in_as(page, server: str, name: str) -> None:
+    page.goto(server + "/login")
+    page.fill("#name", name)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+
+
 def fill_party(page, role: str, fields: dict[str, str]) -> None:
     for key, value in fields.items():
         page.fill(f"#{role}-{key}", value)
@@ -89,6 +98,9 @@ def test_a_legal_assistant_makes_compares_and_downloads_a_hotel_contract(server,
     expect.set_options(timeout=60_000)
     shot = Shots(page)
     page.goto(server + "/")
+    expect(page.locator("h1")).to_have_text("登录")
+    shot("login")
+    sign_in_as(page, server, "李律师助理")
     expect(page.locator("h1")).to_have_text("选择行业")
     shot("industries")
     page.click("text=酒店住宿服务反馈和评价合同")

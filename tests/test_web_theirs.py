@@ -11,13 +11,13 @@ import pytest
 
 from contractgen.web.security import DOCUMENT_POLICY
 from tests.test_compare import EXPECTED_REWORD, EXPECTED_VALUES, REWORD, VALUES, edited, insert_after, track
-from tests.web_helpers import example, form_post, make_app
+from tests.web_helpers import example, form_post, make_app, signed_in
 
 
 @pytest.fixture
 def client(tmp_path):
     app = make_app(tmp_path / "data", FORMATS=("docx",))
-    yield app.test_client()
+    yield signed_in(app)
     app.extensions["contractgen.register"].engine.dispose()
 
 

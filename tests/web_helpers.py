@@ -1,4 +1,5 @@
-"""Shared by the web tests: an app on a temporary data folder, and a spec as the form would post it."""
+"""Shared by the web tests: an app on a temporary data folder, accounts signed in, and a spec as the
+form would post it."""
 
 from __future__ import annotations
 
@@ -10,11 +11,38 @@ from contractgen.web import create_app
 LIBRARY = load_library()
 
 
+FAST_HASHING = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+"""Argon2 made cheap for tests (the real defaults take a third of a second per sign-in here)."""
+PASSWORD = "Pujiang-2026-hotel"
+
+
 def make_app(data_dir, **config):
     settings = {"DATA_DIR": data_dir, "TESTING": True, "WTF_CSRF_ENABLED": False, "FORMATS": ("md",),
-                "SECRET_KEY": "test"}
+                "SECRET_KEY": "test", "PASSWORD_HASHING": FAST_HASHING}
     settings.update(config)
     return create_app(settings)
+
+
+def add_account(app, name: str, role: str, team: str = "") -> None:
+    from contractgen.register.users import add_user
+
+    add_user(app.extensions["contractgen.register"], name, role, PASSWORD, team=team)
+
+
+def sign_in(client, name: str, password: str = PASSWORD, csrf: str | None = None):
+    data = {"name": name, "password": password}
+    if csrf:
+        data["csrf_token"] = csrf
+    return client.post("/login", data=data)
+
+
+def signed_in(app, name: str = "li", role: str = "drafter", team: str = ""):
+    """A test client signed in as a new account ``name`` with ``role``."""
+    add_account(app, name, role, team)
+    client = app.test_client()
+    response = sign_in(client, name)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
 
 
 def example(industry: str = "hotel") -> dict:

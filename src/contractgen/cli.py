@@ -39,6 +39,8 @@ class Exit(enum.IntEnum):
     """``doctor``: something required is missing."""
     ROWS_LEFT_OUT = 1
     """``batch --keep-going``: the good rows were built, the wrong ones left out (and named)."""
+    TAMPERED = 1
+    """``audit verify``: a row of the audit trail was edited or deleted."""
     INPUT = 2
     """Bad input or usage: every problem listed, each with its file and line."""
     INTERNAL = 70
@@ -568,3 +570,84 @@ def serve(host: str, port: int, database: str | None, data_dir: Path | None, thr
     from .web.serve import serve as run
 
     run(host=host, port=port, database=database, data_dir=data_dir, threads=threads, layers=layers)
+
+
+def register_options(func: Callable) -> Callable:
+    """``--database`` and ``--data-dir``, for every command that opens the register."""
+    func = click.option("--data-dir", type=click.Path(path_type=Path), help="Data folder (default: "
+                        "$CONTRACTGEN_DATA_DIR or ~/.local/share/contractgen).")(func)
+    return click.option("--database", help="Database URL (default: SQLite in the data folder; or "
+                        "postgresql+psycopg://…).")(func)
+
+
+def _register(data_dir: Path | None, database: str | None):
+    from .register import open_register
+
+    return open_register(data_dir, database)
+
+
+@cli.group()
+def users() -> None:
+    """Accounts of the web application (起草人, 审核律师, 管理员)."""
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice(["drafter", "reviewer", "admin"]),
+              help="drafter 起草人, reviewer 审核律师, admin 管理员.")
+@click.option("--team", default="", help="The team whose contracts a drafter also sees.")
+@register_options
+def users_add(name: str, role: str, team: str, data_dir: Path | None, database: str | None) -> None:
+    """Create an account; the password is asked twice on a terminal, else read from standard input."""
+    from .register.users import add_user, password_problem
+
+    if sys.stdin.isatty():
+        password = click.prompt(text("cli.password"), hide_input=True, confirmation_prompt=text("cli.password-again"))
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    if problem := password_problem(password, name):  # before opening (and maybe creating) the register
+        raise UsageError(problem)
+    register = _register(data_dir, database)
+    try:
+        user = add_user(register, name, role, password, team=team, actor=f"cli:{name}", address="cli")
+    finally:
+        register.engine.dispose()
+    click.echo(text("cli.user-added", name=user.name, role=text(f"web.role.{user.role}")))
+
+
+@users.command("list")
+@register_options
+def users_list(data_dir: Path | None, database: str | None) -> None:
+    """List the accounts: name, role, team, whether active."""
+    from .register.users import list_users
+
+    register = _register(data_dir, database)
+    try:
+        for user in list_users(register):
+            state = "" if user.active else text("cli.user-inactive")
+            click.echo(f"{user.name}\t{text(f'web.role.{user.role}')}\t{user.team}\t{state}".rstrip())
+    finally:
+        register.engine.dispose()
+
+
+@cli.group("audit")
+def audit_group() -> None:
+    """The audit trail (审计日志) of the register."""
+
+
+@audit_group.command("verify")
+@register_options
+def audit_verify(data_dir: Path | None, database: str | None) -> None:
+    """Check the audit trail's hash chain: exit 0 intact, 1 naming the first edited or missing row."""
+    from .register.audit import verify
+
+    register = _register(data_dir, database)
+    try:
+        result = verify(register)
+    finally:
+        register.engine.dispose()
+    if result.broken is None:
+        click.echo(text("cli.audit-ok", count=result.count, head=result.head))
+        sys.exit(Exit.OK)
+    click.echo(text(f"cli.audit-{result.broken.reason}", seq=result.broken.seq), err=True)
+    sys.exit(Exit.TAMPERED)

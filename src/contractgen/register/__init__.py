@@ -49,14 +49,18 @@ class Register:
     number_pattern: str = DEFAULT_PATTERN
     fingerprints: dict = field(default_factory=dict)
     """Library layer hashes already computed, by the library's folders."""
+    password_hashing: dict | None = None
+    """argon2-cffi ``PasswordHasher`` arguments; ``None``: its defaults (RFC 9106's second profile)."""
 
 
 def open_register(data_dir: Path | None = None, database_url: str | None = None, *,
-                  number_pattern: str = DEFAULT_PATTERN, migrate: bool = True) -> Register:
+                  number_pattern: str = DEFAULT_PATTERN, migrate: bool = True,
+                  password_hashing: dict | None = None) -> Register:
     """Open (and by default create or upgrade) the register in ``data_dir``."""
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
     check_pattern(number_pattern)
     engine = make_engine(database_url or default_database_url(data_dir))
     if migrate:
         upgrade(engine)
-    return Register(engine, session_factory(engine), FileStore(data_dir / "files"), number_pattern)
+    return Register(engine, session_factory(engine), FileStore(data_dir / "files"), number_pattern,
+                    password_hashing=password_hashing)

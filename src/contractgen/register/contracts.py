@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from . import Register
 from .models import Contract, ContractFile
+from .review import Scope
 
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 """Every ZIP member's timestamp, so the same contract always packs to the same bytes."""
@@ -28,11 +29,16 @@ class Search:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     industry: str = ""
+    status: str = ""
 
 
-def search(register: Register, query: Search = Search(), *, limit: int = 200) -> Sequence[Contract]:
-    """Contracts matching ``query``, the newest first."""
+def search(register: Register, query: Search = Search(), *, limit: int = 200, scope: Scope | None = None) -> Sequence[Contract]:
+    """Contracts matching ``query`` that ``scope`` may see (``None``: all), the newest first."""
     statement = select(Contract).options(selectinload(Contract.files))
+    if scope is not None:
+        statement = statement.where(scope.where())
+    if query.status:
+        statement = statement.where(Contract.status == query.status)
     if query.number.strip():
         statement = statement.where(Contract.contract_no.ilike(f"%{_like(query.number.strip())}%", escape="\\"))
     if query.party.strip():
@@ -72,12 +78,23 @@ def file_bytes(register: Register, item: ContractFile) -> bytes:
     return register.store.get(item.sha256)
 
 
+def handed_out(register: Register, contract: Contract, item: ContractFile) -> bytes:
+    """A file as the register hands it out: a PDF of a contract not yet approved carries the 未经审核 mark
+    (a marked copy; the stored file, what an approved contract gives, is exactly what the build wrote)."""
+    data = file_bytes(register, item)
+    if item.format == "pdf" and contract.status not in ("approved", "signed"):
+        from ..render.marks import mark_unreviewed
+
+        return mark_unreviewed(data)
+    return data
+
+
 def contract_zip(register: Register, contract: Contract) -> bytes:
-    """Every file of the contract and its ``manifest.json`` in one ZIP, the same bytes every time."""
+    """Every file of the contract (as ``handed_out``) and its ``manifest.json`` in one ZIP, the same bytes every time."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for item in contract.files:
-            _add(archive, f"{contract.contract_no}/{item.path}", file_bytes(register, item))
+            _add(archive, f"{contract.contract_no}/{item.path}", handed_out(register, contract, item))
         manifest = json.dumps(contract.manifest, ensure_ascii=False, indent=2) + "\n"
         _add(archive, f"{contract.contract_no}/manifest.json", manifest.encode("utf-8"))
     return buffer.getvalue()

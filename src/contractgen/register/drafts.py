@@ -7,22 +7,26 @@ from typing import Any
 
 from sqlalchemy import select
 
-from . import Register
+from . import Register, audit
 from .models import Draft
 
 
 def save_draft(register: Register, *, title: str, industry: str, spec: Mapping[str, Any], owner: str = "",
-               draft_id: int | None = None) -> Draft:
-    """Create a draft, or replace the title and spec of ``draft_id`` (one of ``owner``'s)."""
+               draft_id: int | None = None, revises: int | None = None, address: str = "") -> Draft:
+    """Create a draft, or replace the title and spec of ``draft_id`` (one of ``owner``'s); audited.
+
+    ``revises``: a new draft's returned contract, which generating it resubmits."""
     with register.sessions.begin() as session:
         draft = session.get(Draft, draft_id) if draft_id is not None else None
         if draft is None or draft.owner != owner:
-            draft = Draft(owner=owner, industry=industry)
+            draft = Draft(owner=owner, industry=industry, revises_id=revises)
             session.add(draft)
         draft.title = title.strip()[:200] or "未命名草稿"
         draft.industry = industry
         draft.spec = dict(spec)
         session.flush()
+        audit.record(session, actor=owner, action="draft-saved", subject=draft.title, address=address,
+                     detail={"draft_id": draft.id})
         return draft
 
 
@@ -40,11 +44,13 @@ def list_drafts(register: Register, owner: str = "") -> Sequence[Draft]:
         return session.scalars(query).all()
 
 
-def delete_draft(register: Register, draft_id: int, owner: str = "") -> bool:
+def delete_draft(register: Register, draft_id: int, owner: str = "", address: str = "") -> bool:
     """Delete one of ``owner``'s drafts; whether there was one."""
     with register.sessions.begin() as session:
         draft = session.get(Draft, draft_id)
         if draft is None or draft.owner != owner:
             return False
         session.delete(draft)
+        audit.record(session, actor=owner, action="draft-deleted", subject=draft.title, address=address,
+                     detail={"draft_id": draft_id})
         return True

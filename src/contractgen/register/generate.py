@@ -4,6 +4,10 @@ All in one transaction: the number is taken first (so it is printed in the contr
 composed and rendered by the same functions ``contractgen build`` uses, its files are stored, and the
 row is written. Any failure — a problem in the spec, a renderer, a full disk, the commit itself —
 rolls the transaction back (the number is given back) and removes the files this build added.
+
+A contract starts as 待审核 (``pending``). A returned one (退回) corrected in its draft is generated
+again into the same entry (``revises``): same number, new files, one more revision, 待审核 again.
+Either way the audit row is written in the same transaction.
 """
 
 from __future__ import annotations
@@ -18,17 +22,23 @@ from sqlalchemy import select
 
 from ..build import DEFAULT_FORMATS, manifest, render_outputs
 from ..compose import compose
+from ..errors import UsageError
+from ..i18n import msg
 from ..library import FOLDERS, Library
 from ..specdata import to_spec
-from . import Register
+from . import Register, audit
 from .db import upsert_ignoring
 from .models import Contract, ContractFile, LibraryVersion, _now
 from .numbers import format_number, next_seq
 
 
 def generate(register: Register, data: Mapping[str, Any], library: Library, *,
-             formats: Sequence[str] = DEFAULT_FORMATS, user: str = "", today: dt.date | None = None) -> Contract:
-    """Build the contract ``data`` describes and record it; raises ``SpecError`` for a spec's problems."""
+             formats: Sequence[str] = DEFAULT_FORMATS, user: str = "", team: str = "", address: str = "",
+             revises: int | None = None, today: dt.date | None = None) -> Contract:
+    """Build the contract ``data`` describes and record it; raises ``SpecError`` for a spec's problems.
+
+    ``revises``: the id of a returned contract this corrects (``UsageError`` unless it is returned).
+    """
     today = today or dt.date.today()
     industry = str(data.get("industry", ""))
     layers = layer_hashes(register, library)
@@ -36,8 +46,12 @@ def generate(register: Register, data: Mapping[str, Any], library: Library, *,
     added: list[str] = []
     try:
         with register.sessions.begin() as session:
-            seq = next_seq(session, industry, today.year)  # first: SQLite takes its write lock here
-            contract_no = format_number(register.number_pattern, industry, today.year, seq)
+            previous = _returned(session, revises) if revises is not None else None
+            if previous is not None:
+                contract_no, seq = previous.contract_no, previous.seq
+            else:
+                seq = next_seq(session, industry, today.year)  # first: SQLite takes its write lock here
+                contract_no = format_number(register.number_pattern, industry, today.year, seq)
             spec_data = {**data, "contract_no": contract_no}
             spec = to_spec(spec_data, library, display=f"{contract_no}.yaml")
             contract = compose(spec, library)
@@ -51,16 +65,39 @@ def generate(register: Register, data: Mapping[str, Any], library: Library, *,
                     added.append(sha256)
                 files.append(ContractFile(path=out.path, kind=out.kind, format=out.format, annex=out.annex,
                                           sha256=sha256, size=len(out.data)))
-            row = Contract(
-                contract_no=contract_no, industry=industry, year=today.year, seq=seq, title=contract.title,
-                customer_name=contract.parties[0].name.text, provider_name=contract.parties[1].name.text,
-                sign_date=contract.sign_date, spec=spec_data, spec_sha256=spec.sha256, manifest=build_manifest,
-                library_version_id=library_version_id, created_by=user, files=files)
-            session.add(row)
+            facts = dict(title=contract.title, customer_name=contract.parties[0].name.text,
+                         provider_name=contract.parties[1].name.text, sign_date=contract.sign_date, spec=spec_data,
+                         spec_sha256=spec.sha256, manifest=build_manifest, library_version_id=library_version_id)
+            if previous is not None:
+                row = previous
+                row.files.clear()
+                session.flush()  # the old file rows go first: the new ones reuse their paths
+                for name, value in facts.items():
+                    setattr(row, name, value)
+                row.files.extend(files)
+                row.revision += 1
+                row.status = "pending"
+                action = "contract-resubmitted"
+            else:
+                row = Contract(contract_no=contract_no, industry=industry, year=today.year, seq=seq, created_by=user,
+                               team=team, status="pending", revision=1, files=files, **facts)
+                session.add(row)
+                action = "contract-generated"
+            session.flush()
+            audit.record(session, actor=user, action=action, subject=contract_no, address=address,
+                         detail={"contract_id": row.id, "revision": row.revision, "spec_sha256": spec.sha256,
+                                 "layers": {item["name"]: item["sha256"] for item in layers}})
         return row
     except BaseException:
         _discard_unrecorded(register, added)
         raise
+
+
+def _returned(session, contract_id: int) -> Contract:
+    row = session.get(Contract, contract_id, with_for_update=True)
+    if row is None or row.status != "returned":
+        raise UsageError(msg("review.not-returned"))
+    return row
 
 
 def layer_hashes(register: Register, library: Library) -> list[dict[str, str]]:

@@ -3,7 +3,9 @@
 Specs and manifests are JSON columns (written with ``ensure_ascii=False``, so Chinese keys and values
 stay readable to SQLite's JSON functions and to anyone reading the database). File contents live on
 disk, content-addressed (``store``); a ``ContractFile`` row holds only the hash and what the file is.
-``created_by`` / ``owner`` hold the current user's name: empty until users and roles arrive.
+``created_by`` / ``owner`` hold the user's name (``users.name``), ``team`` the team they were in.
+A contract's ``status`` moves 待审核 → 已批准 → 已签署, or 待审核 → 退回 → (resubmitted) 待审核 (``review``).
+The audit trail (``AuditRow``) is append-only and hash-chained; ``AuditHead`` holds its last row.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -33,6 +35,8 @@ class Draft(Base):
     industry: Mapped[str] = mapped_column(String(64))
     spec: Mapped[dict[str, Any]] = mapped_column(JSON)
     owner: Mapped[str] = mapped_column(String(120), default="", index=True)
+    revises_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id", ondelete="SET NULL"))
+    """The returned contract this draft corrects: generating it resubmits that contract (same number)."""
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, onupdate=_now)
 
@@ -81,7 +85,20 @@ class Contract(Base):
     manifest: Mapped[dict[str, Any]] = mapped_column(JSON)
     library_version_id: Mapped[int] = mapped_column(ForeignKey("library_versions.id"))
     created_by: Mapped[str] = mapped_column(String(120), default="")
+    team: Mapped[str] = mapped_column(String(120), default="", server_default="", index=True)
+    """The team of its drafter when generated: everyone in it may see the contract."""
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, index=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending", server_default="pending", index=True)
+    """``pending`` 待审核, ``approved`` 已批准, ``returned`` 退回, ``signed`` 已签署."""
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    """1, then one more each time a returned contract is corrected and resubmitted."""
+    review_comment: Mapped[str] = mapped_column(Text, default="", server_default="")
+    reviewed_by: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    signed_sha256: Mapped[str | None] = mapped_column(String(64))
+    """The uploaded scan of the signed contract (a PDF in the file store)."""
+    signed_by: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    signed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     library_version: Mapped[LibraryVersion] = relationship(lazy="joined")
     files: Mapped[list[ContractFile]] = relationship(back_populates="contract", order_by="ContractFile.id",
@@ -107,4 +124,53 @@ class ContractFile(Base):
     contract: Mapped[Contract] = relationship(back_populates="files")
 
 
-__all__ = ["Base", "Contract", "ContractFile", "Draft", "LibraryVersion", "NumberSequence"]
+class User(Base):
+    """A local account: its role (``drafter``, ``reviewer``, ``admin``), team and Argon2 password hash."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    team: Mapped[str] = mapped_column(String(120), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    epoch: Mapped[int] = mapped_column(Integer, default=0)
+    """Part of every session's id: raised on logout, a new password or deactivation, ending old sessions."""
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class AuditRow(Base):
+    """One thing someone did: who, when, what, to what, from where; chained to the row before by hash."""
+
+    __tablename__ = "audit_rows"
+    __table_args__ = (Index("ix_audit_rows_action_subject_at", "action", "subject", "at"),
+                      Index("ix_audit_rows_action_address_at", "action", "address", "at"))
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    """1, 2, 3 … without gaps: a gap is a deleted row."""
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(120), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The audit trail's one-row head: the last row's number and hash (a deleted last row shows here).
+
+    Appending updates it first, which serializes appends (PostgreSQL's row lock, SQLite's write lock).
+    """
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+__all__ = ["AuditHead", "AuditRow", "Base", "Contract", "ContractFile", "Draft", "LibraryVersion", "NumberSequence",
+           "User"]

@@ -1,19 +1,22 @@
 """The web face: pages for legal staff, as thin as the CLI (parse the request, call steps 1–6, render).
 
-Owns the Flask app factory ``create_app(config)`` and one blueprint per area: ``industries`` (行业),
-``contracts`` (填写合同, 草稿, 预览, 生成, spec upload and download), ``register`` (合同台账),
-``compare`` (比较) and ``theirs`` (对方修改稿: their Word file against a register entry). Forms are
-built at run time from the library's variable declarations (``forms``); the composer validates, and
-each problem is shown at its field. Pages are server-rendered Jinja2 with escaping on; every form
-carries a CSRF token (Flask-WTF); every response carries strict security headers
+Owns the Flask app factory ``create_app(config)`` and one blueprint per area: ``auth`` (登录,
+退出), ``industries`` (行业), ``contracts`` (填写合同, 草稿, 预览, 生成, spec upload and
+download), ``register`` (合同台账, 审核, 签署), ``compare`` (比较), ``theirs`` (对方修改稿: their
+Word file against a register entry) and ``admin`` (用户, 审计日志). Forms are built at run time
+from the library's variable declarations (``forms``); the composer validates, and each problem is
+shown at its field. Pages are server-rendered Jinja2 with escaping on; every form carries a CSRF
+token (Flask-WTF); every response carries strict security headers
 (``security``). The little JavaScript there is (``static/app.js``) needs no build.
 
-Users and roles come later: ``security.current_user()`` is the one place that says who is asking
-(empty for now), and every draft and contract records it.
+Every page but the sign-in page needs a signed-in account, and each endpoint names the roles that
+may use it (``access``); ``security.current_user()`` is the name every draft, contract and audit
+row records.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
@@ -36,6 +39,8 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": None,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
+    "PERMANENT_SESSION_LIFETIME": dt.timedelta(hours=2),  # ends after two hours without a request
+    "PASSWORD_HASHING": None,  # argon2-cffi's PasswordHasher arguments; None: its defaults (RFC 9106)
 }
 
 csrf = CSRFProtect()
@@ -45,7 +50,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """The web app for ``config`` (keys of ``DEFAULTS`` and Flask's own); opens the register and the library."""
     from ..library import load_library
     from . import security
-    from .views import compare, contracts, industries, register, theirs
+    from .views import admin, auth, compare, contracts, industries, register, theirs
 
     app = Flask(__name__)
     app.config.update(DEFAULTS)
@@ -55,13 +60,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(data_dir)
     app.extensions["contractgen.register"] = open_register(
-        data_dir, app.config["DATABASE_URL"], number_pattern=app.config["CONTRACT_NO_PATTERN"])
+        data_dir, app.config["DATABASE_URL"], number_pattern=app.config["CONTRACT_NO_PATTERN"],
+        password_hashing=app.config["PASSWORD_HASHING"])
     app.extensions["contractgen.library"] = load_library([Path(p) for p in app.config["LIBRARY_LAYERS"]])
     security.init_app(app)  # first: the language is chosen before CSRFProtect may refuse a request
     csrf.init_app(app)
     app.jinja_env.globals["t"] = text
+    app.jinja_env.globals["account"] = security.account
     app.context_processor(lambda: {"industries": app.extensions["contractgen.library"].industry})
-    for blueprint in (industries.bp, contracts.bp, register.bp, compare.bp, theirs.bp):
+    for blueprint in (auth.bp, industries.bp, contracts.bp, register.bp, compare.bp, theirs.bp, admin.bp):
         app.register_blueprint(blueprint)
     _error_pages(app)
     return app
@@ -78,7 +85,8 @@ def _error_pages(app: Flask) -> None:
                                message=text(f"web.error.{name}")), code
 
     app.register_error_handler(CSRFError, lambda _e: page(400, "csrf"))
-    known = {404: "not-found", 405: "not-allowed", 413: "too-large", 422: "unprocessable"}
+    known = {403: "forbidden", 404: "not-found", 405: "not-allowed", 413: "too-large", 422: "unprocessable",
+             429: "too-many"}
 
     def http_error(error: HTTPException) -> tuple[str, int]:
         code = error.code or 500

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app
+from flask import current_app, session
 
 from ..compose import compose
 from ..errors import InputError, Problem, SpecError
@@ -31,6 +31,18 @@ def library() -> Library:
 def register() -> Register:
     """The app's register."""
     return current_app.extensions["contractgen.register"]
+
+
+def keep_upload(data: bytes) -> str:
+    """Store an uploaded file and remember it in this session; its hash."""
+    sha256, _new = register().store.put(data)
+    session["uploads"] = [*(k for k in session.get("uploads", []) if k != sha256), sha256][-20:]
+    return sha256
+
+
+def uploaded(sha256: str) -> bool:
+    """Whether this session uploaded the file: a hash from elsewhere (another user's file) names nothing."""
+    return sha256 in session.get("uploads", [])
 
 
 def contract_of(data: Mapping[str, Any], *, draft: bool, display: str = "网页表单") -> Contract:

@@ -19,15 +19,22 @@ from ...register.contracts import get_contract, search
 from ...register.drafts import get_draft, list_drafts
 from ...spec import parse_spec
 from ...specdata import from_spec
-from ..documents import contract_of, register
-from ..security import current_user, document_policy
+from ..documents import contract_of, keep_upload, register, uploaded
+from ..security import current_user, document_policy, scope
 
 bp = Blueprint("compare", __name__, url_prefix="/compare")
 UNPROCESSABLE = 422
 
 
 def _choices() -> dict:
-    return {"contracts": search(register()), "drafts": list_drafts(register(), current_user())}
+    return {"contracts": search(register(), scope=scope()), "drafts": list_drafts(register(), current_user())}
+
+
+def _visible(contract_id: str):
+    """The register entry an id names, if the user may see it."""
+    entry = get_contract(register(), int(contract_id)) if contract_id.isdigit() else None
+    return entry if entry is not None and scope().allows(entry) else None
+
 
 
 @bp.get("")
@@ -40,7 +47,7 @@ def start():
     old, new = request.form.get("old", ""), request.form.get("new", "")
     files = [request.files.get("old_file"), request.files.get("new_file")]
     if all(f is not None and f.filename for f in files):
-        old, new = (f"upload:{register().store.put(f.read(1_000_001))[0]}" for f in files)
+        old, new = (f"upload:{keep_upload(f.read(1_000_001))}" for f in files)
     if not old or not new:
         flash(text("web.compare-pick-two"), "error")
         return render_template("compare.html", **_choices(), old=old, new=new), 400
@@ -55,11 +62,11 @@ def start():
 
 def _label(ref: str) -> str:
     kind, _, key = ref.partition(":")
-    if kind == "contract" and key.isdigit() and (entry := get_contract(register(), int(key))):
+    if kind == "contract" and (entry := _visible(key)):
         return entry.contract_no
     if kind == "draft" and key.isdigit() and (draft := get_draft(register(), int(key), current_user())):
         return text("web.draft-label", title=draft.title)
-    if kind == "upload":
+    if kind == "upload" and uploaded(key):
         return text("web.upload-label", sha=key[:8])
     abort(404)
 
@@ -67,11 +74,11 @@ def _label(ref: str) -> str:
 def _contract(ref: str) -> Contract:
     """The composed contract a reference names (drafts and uploads may still have blanks)."""
     kind, _, key = ref.partition(":")
-    if kind == "contract" and key.isdigit() and (entry := get_contract(register(), int(key))):
+    if kind == "contract" and (entry := _visible(key)):
         return contract_of(entry.spec, draft=False, display=f"{entry.contract_no}.yaml")
     if kind == "draft" and key.isdigit() and (draft := get_draft(register(), int(key), current_user())):
         return contract_of(draft.spec, draft=True, display=draft.title)
-    if kind == "upload":
+    if kind == "upload" and uploaded(key):
         try:
             data = register().store.get(key)
         except (ValueError, FileNotFoundError):

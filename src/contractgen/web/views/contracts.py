@@ -8,15 +8,16 @@ from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_t
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ... import formats
-from ...errors import InputError, SpecError
+from ...errors import InputError, SpecError, UsageError
 from ...i18n import text
+from ...register.contracts import get_contract
 from ...register.drafts import delete_draft, get_draft, list_drafts, save_draft
 from ...register.generate import generate
 from ...spec import parse_spec
 from ...specdata import from_spec, to_yaml
 from ..documents import FieldProblems, contract_of, field_problems, library, preview_contract, preview_html, register
 from ..forms import contract_form, form_data, labelled_text, layout, spec_data
-from ..security import current_user, document_policy
+from ..security import account, address, current_user, document_policy
 
 bp = Blueprint("contracts", __name__)
 UNPROCESSABLE = 422
@@ -24,9 +25,10 @@ UNPROCESSABLE = 422
 
 def _form_page(industry: str, form, draft=None, problems: FieldProblems | None = None, status: int = 200):
     lib = library()
+    revises = get_contract(register(), draft.revises_id) if draft is not None and draft.revises_id else None
     page = render_template("form.html", form=form, industry=lib.industry[industry], plan=layout(lib, industry),
                            variables=lib.variable, draft=draft, problems=problems or FieldProblems(),
-                           clause_text=lambda t: labelled_text(t, lib))
+                           clause_text=lambda t: labelled_text(t, lib), revises=revises)
     return page, status
 
 
@@ -92,14 +94,14 @@ def _submit(industry: str, draft):
         return _form_page(industry, form, draft, _csrf_problem(), 400)
     data = spec_data(form, lib, industry)
     draft = save_draft(register(), title=form.draft_title.data or "", industry=industry, spec=data,
-                       owner=current_user(), draft_id=draft.id if draft else None)
+                       owner=current_user(), draft_id=draft.id if draft else None, address=address())
     action = request.form.get("action", "save")
     if action == "save":
         flash(text("web.draft-saved", title=draft.title), "ok")
         return redirect(url_for(".edit", draft_id=draft.id))
     try:
         if action == "generate":
-            return _generated(generate(register(), data, lib, formats=_formats(), user=current_user()))
+            return _generated(_generate(data, draft))
         contract_of(data, draft=True)
     except SpecError as exc:
         return _form_page(industry, form, draft, field_problems(exc, _shown_fields(form)), UNPROCESSABLE)
@@ -116,8 +118,22 @@ def _formats() -> tuple[str, ...]:
     return tuple(current_app.config["FORMATS"])
 
 
+def _generate(data, draft):
+    """Generate into the register: a new entry, or the returned contract the draft corrects (resubmitted)."""
+    signed_in = account()
+    try:
+        return generate(register(), data, library(), formats=_formats(), user=current_user(),
+                        team=signed_in.team if signed_in else "", address=address(), revises=draft.revises_id)
+    except UsageError as exc:
+        flash(str(exc), "error")
+        return None
+
+
 def _generated(entry) -> WerkzeugResponse:
-    flash(text("web.generated", number=entry.contract_no), "ok")
+    if entry is None:
+        return redirect(url_for("contracts.drafts"))
+    flash(text("web.generated-revision" if entry.revision > 1 else "web.generated", number=entry.contract_no,
+               revision=entry.revision), "ok")
     return redirect(url_for("register.entry", contract_id=entry.id))
 
 
@@ -131,7 +147,7 @@ def _draft(draft_id: int):
 @bp.post("/drafts/<int:draft_id>/delete")
 def delete(draft_id: int) -> WerkzeugResponse:
     draft = _draft(draft_id)
-    delete_draft(register(), draft.id, current_user())
+    delete_draft(register(), draft.id, current_user(), address=address())
     flash(text("web.draft-deleted", title=draft.title), "ok")
     return redirect(url_for(".drafts"))
 
@@ -162,7 +178,7 @@ def document(draft_id: int) -> Response:
 def generate_draft(draft_id: int):
     draft = _draft(draft_id)
     try:
-        return _generated(generate(register(), draft.spec, library(), formats=_formats(), user=current_user()))
+        return _generated(_generate(draft.spec, draft))
     except SpecError as exc:
         form = contract_form(library(), draft.industry, data=form_data(draft.spec, library(), draft.title))
         return _form_page(draft.industry, form, draft, field_problems(exc, _shown_fields(form)), UNPROCESSABLE)
@@ -197,7 +213,7 @@ def upload():
         return render_template("drafts.html", drafts=list_drafts(register(), current_user())), UNPROCESSABLE
     data.pop("contract_no", None)  # the register numbers every contract it generates
     draft = save_draft(register(), title=name.rsplit(".", 1)[0], industry=data["industry"], spec=data,
-                       owner=current_user())
+                       owner=current_user(), address=address())
     flash(text("web.uploaded", name=name), "ok")
     return redirect(url_for(".edit", draft_id=draft.id))
 

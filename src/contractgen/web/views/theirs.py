@@ -18,8 +18,8 @@ from ...compare.report import Comparison, compare_returned
 from ...errors import InputError
 from ...i18n import text
 from ...register.contracts import get_contract, search
-from ..documents import contract_of, register
-from ..security import current_user, document_policy
+from ..documents import contract_of, keep_upload, register, uploaded
+from ..security import current_user, document_policy, scope
 
 bp = Blueprint("theirs", __name__, url_prefix="/compare/theirs")
 UNPROCESSABLE = 422
@@ -28,7 +28,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _form(standard: str = "", changes: str = "show", status: int = 200) -> tuple[str, int]:
-    return render_template("theirs.html", contracts=search(register()), standard=standard,
+    return render_template("theirs.html", contracts=search(register(), scope=scope()), standard=standard,
                            changes=changes if changes in THEIR_CHANGES else "show", policies=POLICIES), status
 
 
@@ -52,13 +52,13 @@ def start():
         for problem in exc.problems:
             flash(str(problem), "error")
         return _form(standard, changes, UNPROCESSABLE)
-    sha256, _ = register().store.put(data)
+    sha256 = keep_upload(data)
     return redirect(url_for(".result", standard=standard, theirs=sha256, changes=changes))
 
 
 def _entry(standard: str):  # type: ignore[no-untyped-def]
     kind, _, key = standard.partition(":")
-    if kind == "contract" and key.isdigit() and (entry := get_contract(register(), int(key))):
+    if kind == "contract" and key.isdigit() and (entry := get_contract(register(), int(key))) and scope().allows(entry):
         return entry
     abort(404)
 
@@ -67,7 +67,7 @@ def _comparison() -> Comparison:
     """The comparison the query names (404 for an unknown entry or file)."""
     entry = _entry(request.args.get("standard", ""))
     sha256, policy = request.args.get("theirs", ""), request.args.get("changes", "show")
-    if policy not in THEIR_CHANGES:
+    if policy not in THEIR_CHANGES or not uploaded(sha256):
         abort(404)
     try:
         data = register().store.get(sha256)
