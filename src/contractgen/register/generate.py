@@ -30,6 +30,7 @@ from . import Register, audit
 from .db import upsert_ignoring
 from .models import Contract, ContractFile, LibraryVersion, _now
 from .numbers import format_number, next_seq
+from .review import locked
 
 
 def generate(register: Register, data: Mapping[str, Any], library: Library, *,
@@ -94,7 +95,7 @@ def generate(register: Register, data: Mapping[str, Any], library: Library, *,
 
 
 def _returned(session, contract_id: int) -> Contract:
-    row = session.get(Contract, contract_id, with_for_update=True)
+    row = locked(session, contract_id)
     if row is None or row.status != "returned":
         raise UsageError(msg("review.not-returned"))
     return row

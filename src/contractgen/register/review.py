@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, or_, true
+from sqlalchemy import ColumnElement, or_, select, true
 
 from ..errors import UsageError
 from ..i18n import msg
@@ -44,10 +44,16 @@ class Scope:
         return or_(mine, Contract.team == self.team) if self.team else mine
 
 
+def locked(session, contract_id: int) -> Contract | None:
+    """The contract row, locked until the transaction ends (PostgreSQL; SQLite locks the whole database)."""
+    statement = select(Contract).where(Contract.id == contract_id).with_for_update(of=Contract)
+    return session.scalars(statement).unique().one_or_none()
+
+
 def _move(register: Register, contract_id: int, *, expect: tuple[str, ...], to: str, actor: str, address: str,
           action: str, detail: dict, **changes) -> Contract:
     with register.sessions.begin() as session:
-        row = session.get(Contract, contract_id, with_for_update=True)
+        row = locked(session, contract_id)
         if row is None:
             raise UsageError(msg("review.no-contract", contract_id=contract_id))
         if row.status not in expect:

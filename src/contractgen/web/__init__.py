@@ -35,7 +35,7 @@ DEFAULTS: dict[str, Any] = {
     "CONTRACT_NO_PATTERN": DEFAULT_PATTERN,
     "FORMATS": ("docx", "pdf"),
     "LANGUAGE": "zh",
-    "MAX_CONTENT_LENGTH": 26 * 1024 * 1024,  # the largest upload: their DOCX (compare.reader caps it at 25 MB)
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # a spec upload; larger ones per page: security.UPLOAD_LIMITS
     "WTF_CSRF_TIME_LIMIT": None,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
