@@ -108,3 +108,38 @@ def test_serve_beyond_loopback_needs_an_admin_first(tmp_path):
     assert "还没有管理员账户" in refused.stderr
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost") and is_loopback("127.8.0.1")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5") and not is_loopback("::")
+
+
+def test_users_add_asks_twice_on_a_terminal_without_echo(tmp_path):
+    import os
+    import pty
+    import select
+    import time
+
+    master, slave = pty.openpty()
+    process = subprocess.Popen([CLI, "users", "add", "li", "--role", "drafter", "--data-dir", str(tmp_path / "d")],
+                               stdin=slave, stdout=slave, stderr=slave, close_fds=True,
+                               env={"PATH": "/usr/bin:/bin", "CONTRACTGEN_LANG": "en", "HOME": str(tmp_path)})
+    os.close(slave)
+    seen = b""
+
+    def until(token: bytes) -> None:
+        nonlocal seen
+        deadline = time.monotonic() + 60
+        while token not in seen and time.monotonic() < deadline:
+            if select.select([master], [], [], 1)[0]:
+                try:
+                    seen += os.read(master, 4096)
+                except OSError:
+                    return
+
+    try:
+        until(b"Password")
+        os.write(master, b"Pujiang-Hotel-2026\n")
+        until(b"Repeat")
+        os.write(master, b"Pujiang-Hotel-2026\n")
+        until(b"created account")
+        assert process.wait(timeout=60) == 0, seen
+    finally:
+        os.close(master)
+    assert b"created account 'li' (drafter)" in seen and b"Pujiang-Hotel" not in seen  # asked twice, never echoed

@@ -36,6 +36,8 @@ EXPECTED: dict[str, object] = {
     "theirs.index": DR, "theirs.start": DR, "theirs.result": DR, "theirs.report_html": DR, "theirs.report_json": DR,
     "theirs.redline_docx": DR,
     "admin.users": A, "admin.add_user": A, "admin.change_user": A, "admin.audit": A, "admin.audit_csv": A,
+    "layers.index": {"reviewer", "admin"}, "layers.upload": A, "layers.show": {"reviewer", "admin"},
+    "layers.redline": {"reviewer", "admin"}, "layers.approve": R, "layers.reject": R,
 }
 ROLES = ("drafter", "reviewer", "admin")
 NAMES = {"drafter": "li", "reviewer": "wang", "admin": "boss"}

@@ -1,4 +1,5 @@
-"""A real Chromium (Debian's, driven by Playwright) uses the web app as a legal assistant would.
+"""A real Chromium (Debian's, driven by Playwright) uses the web app as a legal assistant and a
+reviewing lawyer would.
 
 It fills the hotel form, meets a field error and corrects it, previews, follows a value back to its
 field, generates, downloads the DOCX and PDF and reads their text, searches the register, makes a
@@ -36,6 +37,7 @@ def server(tmp_path):
     app = make_app(tmp_path / "data", WTF_CSRF_ENABLED=True, FORMATS=("docx", "pdf"), TESTING=False)
     add_account(app, "李律师助理", "drafter", team="一组")
     add_account(app, "王律师", "reviewer")
+    add_account(app, "管理员甲", "admin")
     httpd = create_server(app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=httpd.run, daemon=True)
     thread.start()
@@ -206,3 +208,98 @@ def test_a_legal_assistant_makes_compares_and_downloads_a_hotel_contract(server,
     page.click("nav >> text=草稿")
     expect(page.locator("table.list tbody tr")).to_have_count(2)
     shot("drafts")
+
+
+def test_a_returned_contract_is_corrected_approved_and_downloaded_unmarked(server, page, tmp_path):
+    """起草人 generates, 审核律师 returns it with a comment, the drafter corrects and resubmits, the
+    reviewer approves, the drafter downloads the PDF without the 未经审核 mark; an admin reads the trail."""
+    from playwright.sync_api import expect
+
+    from contractgen.spec import starter_spec
+    from tests.test_web_layers import good_layer
+    from tests.web_helpers import LIBRARY
+
+    expect.set_options(timeout=60_000)
+    shot = Shots(page)
+    sign_in_as(page, server, "李律师助理")
+    spec = tmp_path / "浦江酒店.yaml"
+    spec.write_text(starter_spec(LIBRARY, "hotel", example=True), encoding="utf-8")
+    page.click("nav >> text=草稿")
+    page.set_input_files("input[name=spec]", str(spec))
+    page.click("text=上传并新建草稿")
+    expect(page.locator(".flash")).to_contain_text("浦江酒店.yaml")
+    page.click("button[value=generate]")
+    expect(page.locator(".status")).to_have_text("待审核")
+    number = re.search(r"HT-HOTEL-\d{4}-\d{4}", page.locator("h1").inner_text()).group(0)
+    entry_url = page.url
+    with page.expect_download() as download:
+        page.click('a[href$="/files/contract.pdf"]')
+    marked = download.value.path()
+    if shutil.which("pdftotext"):
+        assert "未经审核" in subprocess.run(["pdftotext", marked, "-"], capture_output=True, text=True).stdout
+
+    reviewer = page.context.browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    reviewer.set_default_timeout(60_000)
+    lawyer = reviewer.new_page()
+    lawyer_shot = Shots(lawyer)
+    lawyer_shot.count = 50
+    sign_in_as(lawyer, server, "王律师")
+    expect(lawyer.locator("h1")).to_have_text("合同台账")
+    expect(lawyer.locator("table.list tbody tr")).to_have_count(1)
+    lawyer_shot("review-queue")
+    lawyer.click(f"text={number}")
+    lawyer_shot("review-entry")
+    lawyer.fill("#comment", "第六条违约金过高，请改为人民币 5000 元。")
+    lawyer.click("button:has-text('退回修改')")
+    expect(lawyer.locator(".flash")).to_contain_text("已退回")
+
+    page.goto(entry_url)
+    expect(page.locator(".status")).to_have_text("退回")
+    expect(page.locator("#review-comment")).to_have_text("第六条违约金过高，请改为人民币 5000 元。")
+    shot("returned")
+    page.click("text=按意见修改")
+    expect(page.locator(".review .comment")).to_contain_text("违约金过高")
+    page.fill("#values-penalty_amount", "5000")
+    shot("revising")
+    page.click("button[value=generate]")
+    expect(page.locator(".flash")).to_contain_text("第 2 版")
+    expect(page.locator(".status")).to_have_text("待审核")
+
+    lawyer.goto(entry_url)
+    expect(lawyer.locator(".muted").first).to_contain_text("第 2 版")
+    lawyer.click("button:has-text('批准')")
+    expect(lawyer.locator(".status")).to_have_text("已批准")
+    lawyer_shot("approved")
+    reviewer.close()
+
+    page.goto(entry_url)
+    expect(page.locator(".status")).to_have_text("已批准")
+    shot("approved-drafter")
+    with page.expect_download() as download:
+        page.click('a[href$="/files/contract.pdf"]')
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", download.value.path(), "-"], capture_output=True, text=True).stdout
+        assert number in text and "未经审核" not in text and "伍仟元整" in text
+    page.click("header button:has-text('退出')")
+    expect(page.locator(".flash")).to_contain_text("您已退出登录")
+
+    sign_in_as(page, server, "管理员甲")
+    expect(page.locator("h1")).to_have_text("用户")
+    shot("users")
+    page.click("nav >> text=审计日志")
+    page.select_option("#action", "returned")
+    page.click("button:has-text('查询')")
+    expect(page.locator("table.audit tbody tr")).to_have_count(1)
+    expect(page.locator("table.audit tbody tr")).to_contain_text("王律师")
+    page.select_option("#action", "")
+    page.click("button:has-text('查询')")
+    shot("audit")
+    page.click("nav >> text=条款库")
+    shot("layers")
+    layer = tmp_path / "公司条款.zip"
+    layer.write_bytes(good_layer())
+    page.set_input_files("#layer", str(layer))
+    page.click("button:has-text('上传并检查')")
+    expect(page.locator(".flash")).to_contain_text("已通过检查")
+    expect(page.frame_locator("iframe.document").locator("ins").first).to_contain_text("上门服务")
+    shot("layer")

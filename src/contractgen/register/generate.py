@@ -105,12 +105,13 @@ def layer_hashes(register: Register, library: Library) -> list[dict[str, str]]:
     """Each layer's name and the sha256 of its files (relative paths and bytes), bottom layer first."""
     key = tuple(library.paths)
     if key not in register.fingerprints:
-        register.fingerprints[key] = [{"name": name, "sha256": _folder_hash(Path(root))}
+        register.fingerprints[key] = [{"name": name, "sha256": folder_hash(Path(root))}
                                       for name, root in zip(library.layers, library.paths, strict=False)]
     return register.fingerprints[key]
 
 
-def _folder_hash(root: Path) -> str:
+def folder_hash(root: Path) -> str:
+    """The sha256 of a layer: its YAML files' relative paths and bytes, in name order."""
     digest = hashlib.sha256()
     for folder in FOLDERS:
         for path in sorted((root / folder).rglob("*.yaml")) if (root / folder).is_dir() else ():

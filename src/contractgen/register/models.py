@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -172,5 +172,29 @@ class AuditHead(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
-__all__ = ["AuditHead", "AuditRow", "Base", "Contract", "ContractFile", "Draft", "LibraryVersion", "NumberSequence",
-           "User"]
+class LibraryLayer(Base):
+    """A company library layer uploaded through the web: 待审核, then in force (one at a time), rejected or superseded."""
+
+    __tablename__ = "library_layers"
+    __table_args__ = (Index("uq_library_layers_in_force", "status", unique=True,
+                            sqlite_where=text("status = 'approved'"), postgresql_where=text("status = 'approved'")),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    """Its folder under ``<data dir>/layers/``: ``company-`` and the start of its hash."""
+    sha256: Mapped[str] = mapped_column(String(64))
+    """The hash of its files, as every contract built from it records (``generate.folder_hash``)."""
+    filename: Mapped[str] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    """``pending`` 待审核, ``approved`` in force, ``rejected``, ``superseded``."""
+    base_id: Mapped[int | None] = mapped_column(ForeignKey("library_layers.id"))
+    """The layer in force when it was uploaded: its diff is against that one."""
+    uploaded_by: Mapped[str] = mapped_column(String(120))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    reviewed_by: Mapped[str] = mapped_column(String(120), default="")
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+
+__all__ = ["AuditHead", "AuditRow", "Base", "Contract", "ContractFile", "Draft", "LibraryLayer", "LibraryVersion",
+           "NumberSequence", "User"]

@@ -3,7 +3,8 @@
 Owns the Flask app factory ``create_app(config)`` and one blueprint per area: ``auth`` (登录,
 退出), ``industries`` (行业), ``contracts`` (填写合同, 草稿, 预览, 生成, spec upload and
 download), ``register`` (合同台账, 审核, 签署), ``compare`` (比较), ``theirs`` (对方修改稿: their
-Word file against a register entry) and ``admin`` (用户, 审计日志). Forms are built at run time
+Word file against a register entry), ``admin`` (用户, 审计日志) and ``layers`` (条款库层: upload,
+lint, redline, approval). Forms are built at run time
 from the library's variable declarations (``forms``); the composer validates, and each problem is
 shown at its field. Pages are server-rendered Jinja2 with escaping on; every form carries a CSRF
 token (Flask-WTF); every response carries strict security headers
@@ -49,8 +50,8 @@ csrf = CSRFProtect()
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """The web app for ``config`` (keys of ``DEFAULTS`` and Flask's own); opens the register and the library."""
     from ..library import load_library
-    from . import security
-    from .views import admin, auth, compare, contracts, industries, register, theirs
+    from . import documents, security
+    from .views import admin, auth, compare, contracts, industries, layers, register, theirs
 
     app = Flask(__name__)
     app.config.update(DEFAULTS)
@@ -63,12 +64,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         data_dir, app.config["DATABASE_URL"], number_pattern=app.config["CONTRACT_NO_PATTERN"],
         password_hashing=app.config["PASSWORD_HASHING"])
     app.extensions["contractgen.library"] = load_library([Path(p) for p in app.config["LIBRARY_LAYERS"]])
+    with app.app_context():
+        documents.refresh_library()  # the approved company layer, if any, from the first request on
+    app.before_request(documents.refresh_library)
     security.init_app(app)  # first: the language is chosen before CSRFProtect may refuse a request
     csrf.init_app(app)
     app.jinja_env.globals["t"] = text
     app.jinja_env.globals["account"] = security.account
     app.context_processor(lambda: {"industries": app.extensions["contractgen.library"].industry})
-    for blueprint in (auth.bp, industries.bp, contracts.bp, register.bp, compare.bp, theirs.bp, admin.bp):
+    for blueprint in (auth.bp, industries.bp, contracts.bp, register.bp, compare.bp, theirs.bp, admin.bp, layers.bp):
         app.register_blueprint(blueprint)
     _error_pages(app)
     return app

@@ -70,6 +70,13 @@ RULES: dict[str, frozenset[str]] = {
     "admin.change_user": ADMINISTERING,
     "admin.audit": ADMINISTERING,
     "admin.audit_csv": ADMINISTERING,
+    # 条款库层: an admin uploads, a reviewer approves what takes effect
+    "layers.index": LAYERS,
+    "layers.upload": ADMINISTERING,
+    "layers.show": LAYERS,
+    "layers.redline": LAYERS,
+    "layers.approve": REVIEWING,
+    "layers.reject": REVIEWING,
 }
 
 

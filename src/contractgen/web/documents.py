@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from flask import current_app, session
@@ -24,8 +25,29 @@ from .forms import field_id
 
 
 def library() -> Library:
-    """The library the app was started with (loaded once)."""
+    """The library in force: the shipped one, the server's ``--library`` layers and the approved company layer."""
     return current_app.extensions["contractgen.library"]
+
+
+def server_layers() -> list[Path]:
+    """The layers the server was started with (``LIBRARY_LAYERS``), under any uploaded company layer."""
+    return [Path(p) for p in current_app.config["LIBRARY_LAYERS"]]
+
+
+def refresh_library() -> None:
+    """Load the library again when another company layer came into force (here or on another server
+    sharing the database): one small query per request, a reload only on a change."""
+    from flask import request
+
+    from ..register.layers import current, library_with
+
+    if request and request.endpoint == "static":
+        return
+    layer = current(register())
+    key = (layer.id, layer.sha256) if layer is not None else None
+    if current_app.extensions.get("contractgen.layer") != key:
+        current_app.extensions["contractgen.library"] = library_with(register(), server_layers(), layer)
+        current_app.extensions["contractgen.layer"] = key
 
 
 def register() -> Register:

@@ -83,7 +83,7 @@ def _filter() -> audit.Filter:
 def audit_page() -> str:
     query = _filter()
     return render_template("audit.html", rows=audit.rows(register(), query), query=query, actions=audit.ACTIONS,
-                           args=request.args)
+                           args=request.args, detail_items=detail_items)
 
 
 @bp.get("/audit.csv")
@@ -106,8 +106,38 @@ def audit_csv() -> Response:
     return response
 
 
+DETAIL_KEYS = ("active", "base", "comment", "contract_id", "draft_id", "file", "layer_id", "layers", "password",
+               "revision", "role", "rows", "scan_sha256", "sha256", "size", "spec_sha256", "status", "team")
+"""The keys an audit row's detail may hold; each has a name in the catalogs (``web.audit.detail.<key>``)."""
+
+
+def detail_items(detail: dict, *, short: bool = True) -> list[tuple[str, str]]:
+    """An audit row's detail as (name, value) in the reader's language; hashes shortened unless ``short=False``."""
+    items = []
+    for key, value in sorted(detail.items()):
+        if value in ("", None, {}):
+            continue
+        if key == "layers":
+            if short:
+                continue  # the layer hashes are on the register entry; the CSV keeps them
+            value = "、".join(f"{name} {sha}" for name, sha in sorted(value.items()))
+        elif key == "status":
+            value = text(f"review.status.{value}")
+        elif key == "role":
+            value = text(f"web.role.{value}")
+        elif key == "active":
+            value = text("web.users.active-yes" if value else "web.users.active-no")
+        elif key == "password":
+            value = text("web.audit.password-changed")
+        elif short and key.endswith("sha256") and isinstance(value, str):
+            value = value[:16] + "…"
+        name = text(f"web.audit.detail.{key}") if key in DETAIL_KEYS else key
+        items.append((name, str(value)))
+    return items
+
+
 def _detail(detail: dict) -> str:
-    return "；".join(f"{k}={v}" for k, v in sorted(detail.items()))
+    return "；".join(f"{name}：{value}" for name, value in detail_items(detail, short=False))
 
 
 def _cell(value: str) -> str:
