@@ -945,6 +945,47 @@ def web_rows(inputs: Inputs, workdir: Path, runs: int) -> list[Row]:
     ]
 
 
+# --- who may do what (issue 16) -------------------------------------------------------------------------
+
+AUDIT_ROWS = 10_000
+
+
+def access_rows(inputs: Inputs, workdir: Path, runs: int) -> list[Row]:
+    """A sign-in with the real Argon2 parameters, the 未经审核 stamp on a contract PDF, ``audit verify``."""
+    from contractgen.compose import compose
+    from contractgen.register import open_register
+    from contractgen.register.audit import record, verify
+    from contractgen.register.users import add_user, sign_in
+    from contractgen.render.marks import mark_unreviewed
+    from contractgen.spec import parse_spec
+
+    register = open_register(workdir / "access-data")
+    try:
+        add_user(register, "bench", "drafter", "Quiet-Machine-2026")
+        login, _ = measure(lambda: sign_in(register, "bench", "Quiet-Machine-2026", address="127.0.0.1"), runs)
+        industry = inputs.industries[0]
+        pdf = _pdf(compose(parse_spec(inputs.spec_texts[industry].encode("utf-8"), f"{industry}.yaml"), inputs.library))
+        mark_unreviewed(pdf)  # warm: the stamp page is drawn once per process
+        stamped, _ = measure(lambda: mark_unreviewed(pdf), runs)
+        count = AUDIT_ROWS if runs > 1 else 200
+        with register.sessions.begin() as session:
+            for i in range(count):
+                record(session, actor="bench", action="downloaded", subject=f"HT-HOTEL-2026-{i:04d}",
+                       address="127.0.0.1", detail={"file": "contract.pdf"})
+        checked, result = measure(lambda: verify(register), min(runs, 3))
+        assert result.broken is None
+    finally:
+        register.engine.dispose()
+    return [
+        Row("sign-in", "Sign-in: Argon2id check (argon2-cffi defaults) and the rate-limit queries", ms(login.median),
+            login.spread(), "≤ 1 s", login.median <= 1.0),
+        Row("unreviewed-mark", f"未经审核 stamp on every page of a {industry} contract PDF (the copy handed out)",
+            ms(stamped.median), stamped.spread(), "≤ 300 ms", stamped.median <= 0.300),
+        Row("audit-verify", f"audit verify: {result.count} hash-chained rows (SQLite)", ms(checked.median),
+            checked.spread(), "≤ 2 s per 10,000 rows", checked.median <= 2.0 * max(1, result.count) / 10_000),
+    ]
+
+
 # --- the spreadsheet batch (issue 17) ------------------------------------------------------------------
 
 SHEET_MEMORY_MB = 400
@@ -997,7 +1038,8 @@ ROW_KEYS = ("load-cold", "load-warm", "first-pdf", "parse", "compose", "docx", "
             "diff-redline", "compare",
             "pdf-typst", "cold-docx-pdf-typst", "lo-cold-typst", "batch-parallel-typst", "lo-batch-typst",
             "pdf-text-length",
-            "web-form", "web-preview", "web-generate", "web-generate-concurrent",
+            "web-form", "web-preview", "web-generate", "web-generate-concurrent", "sign-in", "unreviewed-mark",
+            "audit-verify",
             "sheet-batch", "sheet-batch-linear", "sheet-batch-memory", "sheet-vs-build", "sheet-dask")
 """Every row the table always has (LibreOffice adds ``lo-all-files`` and ``lo-batch-one-process`` when it ran)."""
 
@@ -1080,6 +1122,8 @@ def run_all(inputs: Inputs, workdir: Path, *, runs: int, batch: int, libreoffice
         report.notes.append(compared.note)
     progress("web app")
     report.rows += web_rows(inputs, workdir, runs)
+    progress("sign-in, 未经审核 stamp, audit verify")
+    report.rows += access_rows(inputs, workdir, runs)
     sheet = sheet if sheet is not None else 10 * batch
     progress(f"spreadsheet batch of {sheet} rows")
     rows, note = sheet_rows(sheet, jobs, workdir)
