@@ -68,7 +68,12 @@ def test_every_contract_paragraph_names_its_clause_and_version(contract: Contrac
     versions = {o.id: o.version for o in returned.paragraph_origins.values()}
     assert {a.id: versions[a.id] for a in contract.articles} == {a.id: a.version for a in contract.articles}
     assert units["@parties"][0] == f"甲方（{contract.parties[0].label}）：{contract.parties[0].name.text}"
-    assert units["@signature"][0].startswith("甲方（")
+    # A consumer contract's signature block opens with the acknowledgement of the bold terms and its
+    # signature line, then the parties' signatures.
+    ack = [p.text for p in contract.acknowledgement]
+    assert units["@signature"][:len(ack)] == ack
+    assert units["@signature"][len(ack) + (1 if ack else 0)].startswith("甲方（")
+    assert not ack or units["@signature"][len(ack)].startswith("甲方（签字确认）：")
     # The preamble's fingerprint is its text as generated.
     preamble = [o for o in returned.paragraph_origins.values() if o.id == "@preamble"]
     assert [o.hash for o in preamble] == [origin.text_hash(p.text) for p in contract.preamble]

@@ -163,6 +163,9 @@ def compose(spec: Spec, library: Library, *, draft: bool = False) -> Contract:
     annexes = tuple(_annex(ctx, a, number, builtins) for number, a in annex_numbers)
     recital = library.supplement_recital if frame == "supplement" else library.recital
     preamble = _paragraphs(ctx, recital, builtins, where=None)
+    acknowledgement: tuple[Paragraph, ...] = ()
+    if ctx.profile == "consumer" and any(a.prominent or any(c.prominent for c in a.clauses) for a in composed_articles):
+        acknowledgement = _paragraphs(ctx, library.acknowledgement, builtins, where=None)
     return Contract(
         title=meta["title"] or default_title(industry.title, frame), industry=industry.id, industry_name=industry.name,
         contract_no=meta["contract_no"], sign_date=meta["sign_date"], sign_place=meta["sign_place"],
@@ -171,6 +174,7 @@ def compose(spec: Spec, library: Library, *, draft: bool = False) -> Contract:
         values=tuple(sorted((k, _raw(v)) for k, v in ctx.values.items() if k in used)),
         blanks=tuple(sorted(k for k, v in ctx.values.items() if v is None and k in used)),
         profile=ctx.profile, frame=frame, main_contract=main_contract,  # type: ignore[arg-type]
+        acknowledgement=acknowledgement,
     )
 
 
@@ -666,12 +670,12 @@ def _article(ctx: _Ctx, article: ArticleDef, index: int, builtins: dict[str, str
     clauses = tuple(
         Clause(id=c.id, number=ctx.numbers[c.id], title=c.title, version=c.version, kind=c.kind,
                paragraphs=_paragraphs(ctx, c.text, builtins, where=c) + _items(ctx, c.items, builtins, c),
-               attrs=_attrs(c))
+               attrs=_attrs(c), prominent="notice" in (c.standard_term, article.standard_term))
         for c in article.clauses
     )
     return Article(id=article.id, number=ctx.numbers[article.id], index=index, title=article.title,
                    version=article.version, kind=article.kind, paragraphs=paragraphs, clauses=clauses,
-                   attrs=_attrs(article))
+                   attrs=_attrs(article), prominent=article.standard_term == "notice")
 
 
 def _attrs(node: ArticleDef | ClauseDef) -> tuple[tuple[str, str], ...]:

@@ -44,6 +44,18 @@ VAR_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 SCALE_LEVELS = 5
 _INVISIBLE = re.compile(r"[\s\x00-\x1f\x7f\ufffe\uffff]")
 
+STANDARD_TERMS = ("notice", "none")
+"""``standard_term: notice``: a 格式条款 to be made prominent (bold, and acknowledged in a consumer
+contract); ``none``: reviewed, wording like 不承担 there does not limit the customer's rights."""
+LIABILITY_WORDS = re.compile(r"不承担|免除|自行承担|不负责|概不|不予退还|不予赔偿")
+"""Wording that usually excludes or limits a party's liability: lint wants such a clause marked."""
+DEFAULT_ACKNOWLEDGEMENT = (
+    "乙方已就本合同中以加粗字体标示的条款，包括免除或者减轻乙方责任、加重甲方责任、限制甲方权利以及约定争议解决方式等"
+    "与甲方有重大利害关系的条款，依照{{ law('民法典', 496) }}的规定以显著方式提请甲方注意，并已按照甲方的要求予以说明。"
+    "甲方已仔细阅读上述条款，理解其含义及法律后果。"
+)
+"""What the customer of a consumer contract signs above the signature block."""
+
 DEFAULT_RECITAL = (
     "根据{{ law('民法典') }}及相关法律、法规的规定，甲乙双方在平等、自愿、公平、诚实信用的基础上，"
     "就{{ industry_name }}的服务反馈和评价事宜，经友好协商一致，订立本合同，以资共同遵守。"
@@ -137,6 +149,8 @@ class ClauseDef:
     """For an alternative: other names of its group (the article's title is one already)."""
     profiles: tuple[str, ...] = ()
     """The profiles whose contracts it goes into (empty: every profile), like a condition."""
+    standard_term: str | None = None
+    """``notice``: a standard term printed in bold; ``none``: reviewed, no notice needed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +177,7 @@ class ArticleDef:
     aliases: tuple[str, ...] = ()
     group_aliases: tuple[str, ...] = ()
     profiles: tuple[str, ...] = ()
+    standard_term: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +244,8 @@ class Library:
     paths: tuple[Path, ...] = field(default=(), compare=False)
     laws: tuple[Law, ...] = ()
     """Every law, regulation and judicial interpretation the library cites (``law()``)."""
+    acknowledgement: str = DEFAULT_ACKNOWLEDGEMENT
+    """The template of a consumer's acknowledgement of the prominent terms (``library.acknowledgement``)."""
     arbitration: tuple[ArbitrationBody, ...] = ()
     """The arbitration bodies a contract may name."""
 
@@ -335,7 +352,7 @@ def builtin_library_dir() -> Path:
 # --- reading one layer -------------------------------------------------------------------------
 
 _COMMON_NODE_KEYS = {"id", "kind", "title", "version", "text", "condition", "group", "choice", "default",
-                     "excludable", "industries", "aliases", "group_aliases", "profiles"}
+                     "excludable", "industries", "aliases", "group_aliases", "profiles", "standard_term"}
 ARTICLE_KEYS = _COMMON_NODE_KEYS | {"order", "clauses", "generate"}
 NESTED_CLAUSE_KEYS = _COMMON_NODE_KEYS | {"items"}
 ATTACHED_CLAUSE_KEYS = NESTED_CLAUSE_KEYS | {"article", "order"}
@@ -344,7 +361,7 @@ VARIABLE_KEYS = {"type", "label", "description", "default", "min", "max", "patte
 INDUSTRY_KEYS = {"id", "name", "title", "roles", "customer_type", "annexes", "aliases"}
 ANNEX_KEYS = {"id", "title", "version", "kind", "industries", "intro", "sections", "form", "aliases", "profiles"}
 FORM_KEYS = {"intro", "fields", "scale", "groups", "comments", "signatures"}
-LIBRARY_KEYS = {"name", "version", "numbering", "recital", "supplement_recital"}
+LIBRARY_KEYS = {"name", "version", "numbering", "recital", "supplement_recital", "acknowledgement"}
 
 
 def did_you_mean(word: str, options: Iterable[str]) -> Message | str:
@@ -529,7 +546,7 @@ class _Reader:
         if data is None:
             return
         self.check_keys(data, LIBRARY_KEYS, path, "library")
-        for key in ("name", "version", "recital", "supplement_recital"):
+        for key in ("name", "version", "recital", "supplement_recital", "acknowledgement"):
             if key in data:
                 self.meta[key] = self.text(data, key, path, "library")
         if "numbering" in data:
@@ -695,6 +712,11 @@ class _Reader:
         out["aliases"] = self.texts(data, "aliases", path, prefix)
         out["group_aliases"] = self.texts(data, "group_aliases", path, prefix)
         out["profiles"] = self.profiles(data, path, prefix)
+        out["standard_term"] = self.text(data, "standard_term", path, prefix) or None
+        if out["standard_term"] is not None and out["standard_term"] not in STANDARD_TERMS:
+            self.problem(path, line_of(data, "standard_term"), _join(prefix, "standard_term"),
+                         msg("library.must-be-one-of", choices=STANDARD_TERMS, value=out["standard_term"]))
+            out["standard_term"] = None
         if out["group_aliases"] and out["kind"] != "alternative":
             self.problem(path, line_of(data, "group_aliases"), _join(prefix, "group_aliases"),
                          msg("library.group-needs-alternative"))
@@ -990,7 +1012,8 @@ def _cross_check(library: Library, problems: list[Problem]) -> None:
     problems.extend(sorted(seen, key=lambda p: (p.path, p.line or 0, p.field)))
     if not library.industries:
         problems.append(Problem("industries", None, "", msg("library.no-industry")))
-    problems.extend(citation_problems(library.law_index, "clauses/library.yaml", None, [library.recital]))
+    problems.extend(citation_problems(library.law_index, "clauses/library.yaml", None,
+                                      [library.recital, library.supplement_recital, library.acknowledgement]))
 
 
 def read_library(layers: Sequence[Path] = (), *, builtin: bool = True) -> tuple[Library, list[Problem]]:
@@ -1012,6 +1035,7 @@ def read_library(layers: Sequence[Path] = (), *, builtin: bool = True) -> tuple[
     library = Library(
         name=meta.get("name", names[0] if names else "builtin"), version=meta.get("version", "0"),
         numbering=meta.get("numbering", "decimal"), recital=meta.get("recital") or DEFAULT_RECITAL,
+        acknowledgement=meta.get("acknowledgement") or DEFAULT_ACKNOWLEDGEMENT,
         layers=tuple(names), variables=tuple(reader.variables.values()), articles=tuple(articles),
         industries=tuple(sorted(reader.industries.values(), key=lambda i: i.id)),
         annexes=tuple(reader.annexes.values()), paths=tuple(roots),

@@ -2,6 +2,8 @@
 
 On top of the loader's schema and cross-reference checks: variables declared but never used, aliases
 that name two things (``names.clashes``), and
+clauses with wording that excludes or limits liability (不承担, 免除, 自行承担…) and no
+``standard_term`` mark (a 格式条款 the customer must be alerted to, or reviewed as none), and
 damage left over from the scraped source (pinyin in brackets, traditional characters, ASCII
 punctuation inside Chinese sentences, stray question marks), and laws cited by hand instead of through
 ``law()`` (the registry's names and article numbers are the one truth). Damage is found line by line in the
@@ -19,7 +21,7 @@ from . import names
 from .errors import Problem
 from .files import UnreadableFile, read_bounded
 from .i18n import msg
-from .library import FOLDERS, builtin_library_dir, read_library
+from .library import FOLDERS, LIABILITY_WORDS, builtin_library_dir, read_library
 from .registries import BY_HAND
 from .yamlio import MAX_FILE_BYTES
 
@@ -90,6 +92,13 @@ def lint(layers: Sequence[Path] = ()) -> list[Problem]:
         if variable.name not in used:
             problems.append(Problem(variable.loc.path, variable.loc.line, f"variables.{variable.name}",
                                     msg("lint.unused-variable"), label=variable.label))
+    for article in library.articles:
+        for node in (article, *article.clauses):
+            wording = " ".join((node.text, *getattr(node, "items", ())))
+            found = LIABILITY_WORDS.search(wording)
+            if found and node.standard_term is None:
+                problems.append(Problem(node.loc.path, node.loc.line, "standard_term",
+                                        msg("lint.standard-term-unmarked", id=node.id, words=found.group())))
     for item, alias, ids in names.clashes(library):  # across layers too: the library is merged
         problems.append(Problem(item.loc.path, item.loc.line, "aliases", msg("lint.alias-clash", alias=alias, ids=ids)))
     for i, root in enumerate([builtin_library_dir(), *layers]):

@@ -62,6 +62,10 @@ class Clause:
     paragraphs: tuple[Paragraph, ...]
     attrs: tuple[tuple[str, str], ...] = ()
     """Extra facts (``group``, ``choice``, ``condition``), sorted by key."""
+    prominent: bool = False
+    """A standard term (格式条款) the customer's attention must be drawn to (《民法典》第四百九十六条: it
+    excludes or limits the provider's liability, adds to the customer's, or chooses the court or
+    arbitration): every renderer prints it in bold (the library marks it ``standard_term: notice``)."""
 
     @property
     def text(self) -> str:
@@ -86,6 +90,8 @@ class Article:
     """Lead text before the first clause (or the whole text of an article without clauses)."""
     clauses: tuple[Clause, ...]
     attrs: tuple[tuple[str, str], ...] = ()
+    prominent: bool = False
+    """Its lead paragraphs are a standard term printed in bold (its clauses say so each for itself)."""
 
     @property
     def heading(self) -> str:
@@ -213,6 +219,15 @@ class Contract:
     """``standalone``: a complete service contract; ``supplement``: a 补充协议 to ``main_contract``."""
     main_contract: MainContract | None = None
     """The contract a supplement belongs to (``frame: supplement`` only)."""
+    acknowledgement: tuple[Paragraph, ...] = ()
+    """In a consumer contract with prominent terms: the customer's acknowledgement that they were
+    pointed out and explained (《民法典》第四百九十六条), printed above the signatures with a line for
+    the customer's signature; empty otherwise."""
+
+    @property
+    def prominent_clauses(self) -> tuple[Clause, ...]:
+        """Every clause printed in bold, in reading order."""
+        return tuple(c for a in self.articles for c in a.clauses if c.prominent)
 
     @cached_property
     def clause_index(self) -> dict[str, Clause | Article]:

@@ -37,7 +37,7 @@ from .. import formats
 from ..diff import Doc, Para, Piece, Unit, _align_paras, _annex_unit, contract_doc
 from ..model import Contract
 from ..render import docx_origin as origin
-from ..render._common import signature_rows
+from ..render._common import acknowledgement_lines, signature_rows
 from .reader import Returned, TheirParagraph
 
 CLOSING = "（以下无正文）"
@@ -80,8 +80,14 @@ def standard_doc(contract: Contract, label: str, *, annexes: bool = False) -> Do
 
 
 def _signature_unit(contract: Contract) -> Unit | None:
-    paras = [Para("signature", (Piece(f"{line.label}：{line.value}"),))
-             for row in signature_rows(contract) for line in row if line is not None]
+    # A consumer's acknowledgement of the bold terms is running text; its signature line and the
+    # parties' are signature lines.
+    paras = [Para("body", (Piece(p.text),)) for p in contract.acknowledgement]
+    if contract.acknowledgement:
+        paras.append(Para("signature", (Piece("　　　　　　".join(f"{x.label}：{x.value}"
+                                                              for x in acknowledgement_lines(contract))),)))
+    paras += [Para("signature", (Piece(f"{line.label}：{line.value}"),))
+              for row in signature_rows(contract) for line in row if line is not None]
     return Unit("@signature", "signature", "签署栏", paras=tuple(paras)) if paras else None
 
 
@@ -259,7 +265,8 @@ class _Aligner:
             return False
         if closed:
             unit = self.building("@signature", "signature", child=False)
-            self.add(p, unit, Para("signature", _pieces(p, text)), carried=False)
+            role = "body" if "。" in text else "signature"  # the acknowledgement is sentences, 甲方（盖章）：… is not
+            self.add(p, unit, Para(role, _pieces(p, text)), carried=False)
             return True
         heading = _ARTICLE.match(text)
         if heading and len(heading.group(2)) <= 40:

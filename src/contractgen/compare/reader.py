@@ -475,7 +475,8 @@ class _Walker:
         return out
 
 
-VALUE_STYLE = "Filled Value"
+VALUE_STYLES = ("Filled Value", "Standard Term Value")
+"""A filled value's character style: in running text, and in a standard term printed in bold."""
 
 
 def _whole_values(spans: list[Span]) -> tuple[Span, ...]:
@@ -483,10 +484,10 @@ def _whole_values(spans: list[Span]) -> tuple[Span, ...]:
     bookmark's end by a character (a comment anchor earlier in the paragraph shifts it)."""
     out = list(spans)
     for i in range(len(out)):
-        if out[i].value or out[i].style != VALUE_STYLE:
+        if out[i].value or out[i].style not in VALUE_STYLES:
             continue
         for j in (i - 1, i + 1):
-            if 0 <= j < len(out) and out[j].value and out[j].style == VALUE_STYLE:
+            if 0 <= j < len(out) and out[j].value and out[j].style in VALUE_STYLES:
                 out[i] = replace(out[i], value=out[j].value)
                 break
     merged: list[Span] = []

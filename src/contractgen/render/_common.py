@@ -1,4 +1,5 @@
-"""What the document renderers share: choosing the part to render, the signature block's lines, the
+"""What the document renderers share: choosing the part to render, the signature block's lines (and
+the consumer's acknowledgement line), the
 draft's blank labels and notice, the document's title and keywords and its fixed date.
 
 Kept free of any heavy import so the Markdown and JSON renderers stay light.
@@ -76,6 +77,15 @@ def signature_rows(contract: Contract) -> tuple[tuple[SignatureLine | None, ...]
     height = max(len(c) for c in columns)
     padded = [(*c[:-1], *([None] * (height - len(c))), c[-1]) for c in columns]
     return tuple(zip(*padded, strict=True))
+
+
+def acknowledgement_lines(contract: Contract) -> tuple[SignatureLine, ...]:
+    """The customer's signature and date under the acknowledgement of the bold terms (none without one)."""
+    if not contract.acknowledgement or not contract.parties:
+        return ()
+    customer = contract.parties[0]
+    return (SignatureLine(f"{customer.designation}（签字确认）"),
+            SignatureLine("日期", contract.sign_date_text or BLANK_DATE))
 
 
 def document_date(contract: Contract) -> str | None:

@@ -33,6 +33,8 @@ template is the cover block: edit or move its tags (``{{ title }}``, ``{{ contra
 appended after it (a document of one annex alone leaves the cover block out). The header and footer
 may use the same tags and ``{% if draft %}…{% endif %}``. Save as ``.docx`` (not ``.dotx``). Page
 size and margins come from the template's last section; tables are sized to its text width.
+A template made before standard terms were printed in bold lacks ``Standard Term`` and ``Standard Term
+Value`` (character styles, bold): copy them from the shipped template (Word: 管理样式 → 导入/导出).
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ from ..i18n import Message, msg
 from ..model import Annex, Clause, Contract, Form, Paragraph, Party, Run
 from . import RenderOptions
 from . import docx_origin as origin
-from ._common import document_date, find_annex, signature_rows
+from ._common import acknowledgement_lines, document_date, find_annex, signature_rows
 
 REFERENCE_DOCX = Path(__file__).resolve().parent / "assets" / "reference.docx"
 """The shipped template."""
@@ -86,6 +88,8 @@ STYLE_NAMES: dict[str, tuple[str, str]] = {
     "cell_group": ("paragraph", "Table Group"),
     "clause_title": ("character", "Clause Title"),
     "value": ("character", "Filled Value"),
+    "term": ("character", "Standard Term"),
+    "term_value": ("character", "Standard Term Value"),
     "blank": ("character", "Blank Field"),
     "signature_table": ("table", "Signature Table"),
     "form_table": ("table", "Form Table"),
@@ -479,16 +483,17 @@ class _Writer:
     def add_marked(self, style: str, content: str, text: str) -> None:
         self.out.append(self.mark(self.para(style, content), text))
 
-    def runs(self, runs: Iterable[Run]) -> str:
+    def runs(self, runs: Iterable[Run], prominent: bool = False) -> str:
+        """Runs in their character styles; in a standard term (``prominent``) every run in a bold one."""
         parts = []
         for run in runs:
             if run.kind == "value":
-                parts.append(self._value(run, _run(run.text, self.s["value"])))
+                parts.append(self._value(run, _run(run.text, self.s["term_value" if prominent else "value"])))
             elif run.kind == "blank":
                 text = run.text or f"＿＿＿＿（{run.raw or run.var or ''}）"
                 parts.append(self._value(run, _run(text, self.s["blank"])))
             else:
-                parts.append(_run(run.text))
+                parts.append(_run(run.text, self.s["term"] if prominent else ""))
         return "".join(parts)
 
     def _value(self, run: Run, xml: str) -> str:
@@ -498,12 +503,13 @@ class _Writer:
         start, end = self._bookmark(name)
         return start + xml + end
 
-    def text_paragraph(self, paragraph: Paragraph, style: str = "body") -> str:
-        """A paragraph of the current unit (marked)."""
+    def text_paragraph(self, paragraph: Paragraph, style: str = "body", prominent: bool = False) -> str:
+        """A paragraph of the current unit (marked); a standard term's in bold (``prominent``)."""
+        term = self.s["term"] if prominent else ""
         if paragraph.number:
-            number = _run(paragraph.number + _number_gap(paragraph.number))
-            return self.mark(self.para("item", number + self.runs(paragraph.runs)), paragraph.text)
-        return self.mark(self.para(style, self.runs(paragraph.runs)), paragraph.text)
+            number = _run(paragraph.number + _number_gap(paragraph.number), term)
+            return self.mark(self.para("item", number + self.runs(paragraph.runs, prominent)), paragraph.text)
+        return self.mark(self.para(style, self.runs(paragraph.runs, prominent)), paragraph.text)
 
     # Tables ----------------------------------------------------------------------------------
     def table(self, style: str, widths: list[int], rows: Iterable[str]) -> None:
@@ -570,13 +576,13 @@ def _articles(b: _Writer, contract: Contract) -> None:
         b.unit("article", article.id, article.version)
         b.add_marked("heading", _run(_inline(article.heading)), article.title)
         for paragraph in article.paragraphs:
-            b.out.append(b.text_paragraph(paragraph))
+            b.out.append(b.text_paragraph(paragraph, prominent=article.prominent))
         for clause in article.clauses:
             b.unit("clause", clause.id, clause.version)
             b.out.append(_clause_head(b, clause))
             rest = clause.paragraphs[1:] if _runs_on(clause) else clause.paragraphs
             for paragraph in rest:
-                b.out.append(b.text_paragraph(paragraph, "clause"))
+                b.out.append(b.text_paragraph(paragraph, "clause", clause.prominent))
 
 
 def _runs_on(clause: Clause) -> bool:
@@ -587,14 +593,16 @@ def _runs_on(clause: Clause) -> bool:
 def _clause_head(b: _Writer, clause: Clause) -> str:
     """``2.1　评价方式　text…``: the number, the title (a character style), the first paragraph."""
     gap = _number_gap(clause.number) if clause.number else ""
+    term = b.s["term"] if clause.prominent else ""
     parts = []
     if clause.title:
-        parts += [_run(clause.number + gap), _run(clause.title, b.s["clause_title"])]
+        parts += [_run(clause.number + gap, term), _run(clause.title, b.s["clause_title"])]
         gap = "　"
     if _runs_on(clause):
-        parts += [_run(gap if clause.title else clause.number + gap), b.runs(clause.paragraphs[0].runs)]
+        parts += [_run(gap if clause.title else clause.number + gap, term),
+                  b.runs(clause.paragraphs[0].runs, clause.prominent)]
     elif not clause.title:
-        parts.append(_run(clause.number))
+        parts.append(_run(clause.number, term))
     head = [clause.title] if clause.title else []
     if _runs_on(clause):
         head.append(clause.paragraphs[0].text)
@@ -607,6 +615,11 @@ def _signatures(b: _Writer, contract: Contract) -> None:
         return
     widths = _split(b.width, [1] * len(rows[0]))
     b.unit("signature", "@signature")
+    if contract.acknowledgement:  # the consumer acknowledges the bold terms, and signs for it
+        for paragraph in contract.acknowledgement:
+            b.out.append(b.text_paragraph(paragraph, prominent=True))
+        line = "　　　　　　".join(f"{x.label}：{x.value}" for x in acknowledgement_lines(contract))
+        b.add_marked("signature", _run(line), line)
     table_rows = []
     for row in rows:
         cells = []

@@ -18,6 +18,7 @@ from .. import __version__
 from ..model import Annex, Contract
 from . import RenderOptions
 from ._common import (
+    acknowledgement_lines,
     document_date,
     document_keywords,
     document_title,
@@ -84,6 +85,7 @@ def document_html(contract: Contract, options: RenderOptions, *, for_print: bool
         "annex": annex,
         "bundle_annexes": contract.annexes if options.bundle and annex is None else (),
         "signature_rows": signature_rows(contract),
+        "acknowledgement_lines": acknowledgement_lines(contract),
         "draft_notice": draft_notice(contract) if contract.draft else "",
         "meta": _metadata(contract, annex),
         # The stylesheet and the watermark are our own shipped files, not user text: they may go

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from ..model import Annex, Article, Clause, Contract, Form, Paragraph, Party, Run
 from . import RenderOptions
-from ._common import blank_labels, find_annex, signature_rows
+from ._common import acknowledgement_lines, blank_labels, find_annex, signature_rows
 
 # CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that can start
 # inline structure (emphasis, code, links, HTML, autolinks, entities, strikethrough, table cells).
@@ -52,7 +52,9 @@ def runs_text(runs: Iterable[Run]) -> str:
     return "".join(escape_inline(r.text) for r in runs)
 
 
-def _paragraph(p: Paragraph) -> str:
+def _paragraph(p: Paragraph, bold: bool = False) -> str:
+    if bold:  # a standard term: the whole paragraph in bold (``**`` at the line's start opens no block)
+        return f"**{escape_inline(p.number)}{runs_text(p.runs)}**"
     return escape_line_start(escape_inline(p.number) + runs_text(p.runs))
 
 
@@ -63,6 +65,11 @@ def _numbered_head(number: str, title: str) -> str:
 
 def _clause(c: Clause) -> list[str]:
     paragraphs = list(c.paragraphs)
+    if c.prominent:  # a standard term: number, title and text in one bold run, as printed
+        head = escape_inline(f"{c.number} {c.title}" if c.title else c.number)
+        if paragraphs and not paragraphs[0].number:
+            head += " " + runs_text(paragraphs.pop(0).runs)
+        return [f"**{head}**"] + [_paragraph(p, bold=True) for p in paragraphs]
     head = _numbered_head(c.number, c.title) if c.title else escape_inline(c.number)
     if paragraphs and not paragraphs[0].number:
         # The first paragraph runs on after the number, as in the printed contract.
@@ -74,7 +81,7 @@ def _clause(c: Clause) -> list[str]:
 
 def _article(a: Article) -> list[str]:
     blocks = [f"## {escape_inline(a.heading)}"]
-    blocks += [_paragraph(p) for p in a.paragraphs]
+    blocks += [_paragraph(p, bold=a.prominent) for p in a.paragraphs]
     for c in a.clauses:
         blocks += _clause(c)
     return blocks
@@ -131,6 +138,14 @@ def _draft_notice(contract: Contract) -> str:
     return "> " + text
 
 
+def _acknowledgement(contract: Contract) -> list[str]:
+    if not contract.acknowledgement:
+        return []
+    sign = "\u3000\u3000".join(f"{escape_inline(line.label)}：{escape_inline(line.value) or '＿＿＿＿＿＿'}"
+                             for line in acknowledgement_lines(contract))
+    return [_paragraph(p, bold=True) for p in contract.acknowledgement] + [sign]
+
+
 def _signatures(contract: Contract) -> list[str]:
     rows = signature_rows(contract)
     if not rows:
@@ -166,6 +181,7 @@ def render_markdown(contract: Contract, options: RenderOptions) -> str:
     for a in contract.articles:
         blocks += _article(a)
     blocks.append("（以下无正文）")
+    blocks += _acknowledgement(contract)
     blocks += _signatures(contract)
     if options.bundle:
         for annex in contract.annexes:

@@ -30,6 +30,7 @@ import typst
 from ..model import Annex, Clause, Contract, Paragraph, Run
 from . import RenderOptions
 from ._common import (
+    acknowledgement_lines,
     document_date,
     document_keywords,
     document_title,
@@ -69,8 +70,9 @@ def _paragraphs(paragraphs: Iterable[Paragraph]) -> Iterator[dict[str, Any]]:
 
 
 def _clause(clause: Clause) -> dict[str, Any]:
-    """A clause: ``2.1 评价方式 text…`` on its first line when it starts with running text."""
-    return {"k": "clause", "body": list(_clause_paragraphs(clause))}
+    """A clause: ``2.1 评价方式 text…`` on its first line when it starts with running text; a standard
+    term all in bold."""
+    return {"k": "clause", "body": list(_clause_paragraphs(clause)), "bold": clause.prominent}
 
 
 def _clause_paragraphs(clause: Clause) -> Iterator[dict[str, Any]]:
@@ -101,7 +103,7 @@ def _contract_body(contract: Contract) -> list[dict[str, Any]]:
     blocks = list(_paragraphs(contract.preamble))
     for article in contract.articles:
         blocks.append({"k": "article", "text": f"{article.number} {article.title}"})
-        blocks += _paragraphs(article.paragraphs)
+        blocks += (dict(p, bold=True) if article.prominent else p for p in _paragraphs(article.paragraphs))
         blocks += (_clause(clause) for clause in article.clauses)
     return blocks
 
@@ -125,7 +127,11 @@ def _annex(contract: Contract, annex: Annex, standalone: bool) -> dict[str, Any]
 def _signatures(contract: Contract) -> dict[str, Any]:
     rows = [[None if cell is None else f"{cell.label}：{cell.value}" for cell in row]
             for row in signature_rows(contract)]
-    return {"rows": rows, "place": f"签订地点：{contract.sign_place}" if contract.sign_place else None}
+    ack = None
+    if contract.acknowledgement:
+        ack = {"text": [_runs(p.runs) for p in contract.acknowledgement],
+               "sign": [f"{line.label}：{line.value}" for line in acknowledgement_lines(contract)]}
+    return {"rows": rows, "place": f"签订地点：{contract.sign_place}" if contract.sign_place else None, "ack": ack}
 
 
 def _date(contract: Contract) -> dict[str, int] | None:

@@ -179,6 +179,11 @@ STYLES = [
     style("character", "ClauseTitle", "Clause Title", based_on="DefaultParagraphFont", aliases="款标题",
           rpr='<w:b/><w:bCs/>'),
     style("character", "FilledValue", "Filled Value", based_on="DefaultParagraphFont", aliases="填写内容"),
+    # A standard term (格式条款) the customer's attention is drawn to: bold, in the heading face, as
+    # the PDF prints it; its filled values in a style of their own, so they stay known as values.
+    style("character", "StandardTerm", "Standard Term", based_on="DefaultParagraphFont", aliases="格式条款",
+          rpr=fonts(SANS) + '<w:b/><w:bCs/>'),
+    style("character", "StandardTermValue", "Standard Term Value", based_on="StandardTerm", aliases="格式条款填写内容"),
     style("character", "BlankField", "Blank Field", based_on="DefaultParagraphFont", aliases="待填空白",
           rpr='<w:color w:val="C00000"/><w:shd w:val="clear" w:color="auto" w:fill="FFF2CC"/>'),
     style("character", "DraftMark", "Draft Mark", based_on="DefaultParagraphFont", aliases="草稿标记",
