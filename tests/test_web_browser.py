@@ -303,3 +303,44 @@ def test_a_returned_contract_is_corrected_approved_and_downloaded_unmarked(serve
     expect(page.locator(".flash")).to_contain_text("已通过检查")
     expect(page.frame_locator("iframe.document").locator("ins").first).to_contain_text("上门服务")
     shot("layer")
+
+
+def test_a_legal_assistant_generates_a_batch_from_a_sheet(server, page, tmp_path):
+    from playwright.sync_api import expect
+
+    from contractgen.batch.columns import columns
+    from tests.batch_sheets import customer_rows, grid, write_xlsx
+    from tests.web_helpers import LIBRARY
+
+    expect.set_options(timeout=120_000)
+    shot = Shots(page)
+    rows = customer_rows(LIBRARY, "hotel", 3)
+    rows[1]["sign_date"] = "三月一日"
+    sheet = write_xlsx(tmp_path / "三月客户.xlsx", grid(list(columns(LIBRARY, "hotel")), rows))
+    page.goto(server + "/")
+    page.click("nav >> text=批量生成")
+    expect(page.locator("h1")).to_have_text("批量生成合同")
+    with page.expect_download() as download:
+        page.click("ul.templates >> text=酒店服务")
+    assert Path(download.value.path()).read_bytes().startswith(b"PK")
+    page.select_option("#industry", "hotel")
+    page.set_input_files("#sheet", str(sheet))
+    shot("batch-upload")
+    page.click("text=上传并检查")
+    expect(page.locator(".lead")).to_have_text("三月客户.xlsx（酒店服务）：共 3 行，2 行可以生成，1 行有误。")
+    expect(page.locator("table.rows tbody tr")).to_have_count(1)
+    expect(page.locator("table.rows tbody td").nth(2)).to_have_text("签订日期")
+    shot("batch-check")
+    page.click("text=生成 2 份合同")
+    expect(page.locator("h1")).to_have_text("批量生成进度")
+    expect(page.locator(".flash")).to_have_text("已完成：2 份合同已记入合同台账。")
+    expect(page.locator("progress")).to_have_attribute("value", "2")
+    shot("batch-done")
+    with page.expect_download() as download:
+        page.click("text=下载全部合同（ZIP，含报告）")
+    import zipfile
+
+    names = zipfile.ZipFile(download.value.path()).namelist()
+    assert names[0] == "报告.xlsx" and len([n for n in names if n.endswith("/contract.pdf")]) == 2
+    page.click("text=查看合同台账")
+    expect(page.locator("table.list tbody tr")).to_have_count(2)

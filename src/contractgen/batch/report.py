@@ -31,6 +31,8 @@ class RowResult:
 
     folder: str
     files: tuple[tuple[str, str], ...]
+    contract_no: str = ""
+    """The number the contract got, when not the sheet's (the register numbers a web batch)."""
 
 
 def report_xlsx(plan: Plan, results: Mapping[int, RowResult]) -> bytes:
@@ -53,7 +55,8 @@ def report_xlsx(plan: Plan, results: Mapping[int, RowResult]) -> bytes:
             result = results.get(row.row)
             problems = "\n".join(_problem_text(p) for p in row.problems)
             hashes = dict(result.files) if result else {}
-            sheet.append([row.row, DONE if result else WRONG, row.contract_no, row.customer,
+            number = (result.contract_no if result else "") or row.contract_no
+            sheet.append([row.row, DONE if result else WRONG, number, row.customer,
                           result.folder if result else "", problems, *(hashes.get(p, "") for p in paths)])
             if not result:
                 for cell in sheet[sheet.max_row]:

@@ -56,7 +56,7 @@ class Sheet:
     """The row of keys under the Chinese header (as ``batch-template`` writes it), when there is one."""
 
 
-def read_sheet(path: Path, display: str | None = None, data: bytes | None = None) -> Sheet:
+def read_sheet(path: Path | None, display: str | None = None, data: bytes | None = None) -> Sheet:
     """The first worksheet of a spreadsheet, or a CSV file; ``data`` instead of reading ``path`` (an upload)."""
     display = display or str(path)
     suffix = Path(display if data is not None else path).suffix.lower()

@@ -91,13 +91,30 @@ def handed_out(register: Register, contract: Contract, item: ContractFile) -> by
 
 def contract_zip(register: Register, contract: Contract) -> bytes:
     """Every file of the contract (as ``handed_out``) and its ``manifest.json`` in one ZIP, the same bytes every time."""
+    return contracts_zip(register, [contract])
+
+
+def contracts_zip(register: Register, contracts: Sequence[Contract], extra: Sequence[tuple[str, bytes]] = ()) -> bytes:
+    """Several contracts (files as ``handed_out``), each in its folder named by its number, and ``extra``
+    files at the top (a batch's report)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for item in contract.files:
-            _add(archive, f"{contract.contract_no}/{item.path}", handed_out(register, contract, item))
-        manifest = json.dumps(contract.manifest, ensure_ascii=False, indent=2) + "\n"
-        _add(archive, f"{contract.contract_no}/manifest.json", manifest.encode("utf-8"))
+        for name, data in extra:
+            _add(archive, name, data)
+        for contract in contracts:
+            for item in contract.files:
+                _add(archive, f"{contract.contract_no}/{item.path}", handed_out(register, contract, item))
+            manifest = json.dumps(contract.manifest, ensure_ascii=False, indent=2) + "\n"
+            _add(archive, f"{contract.contract_no}/manifest.json", manifest.encode("utf-8"))
     return buffer.getvalue()
+
+
+def get_contracts(register: Register, ids: Sequence[int]) -> list[Contract]:
+    """The contracts of ``ids`` with their files, in the order of ``ids``."""
+    with register.sessions.begin() as session:
+        statement = select(Contract).where(Contract.id.in_(list(ids))).options(selectinload(Contract.files))
+        found = {c.id: c for c in session.scalars(statement).unique()}
+    return [found[i] for i in ids if i in found]
 
 
 def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:

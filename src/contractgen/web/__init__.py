@@ -2,7 +2,8 @@
 
 Owns the Flask app factory ``create_app(config)`` and one blueprint per area: ``auth`` (登录,
 退出), ``industries`` (行业), ``contracts`` (填写合同, 草稿, 预览, 生成, spec upload and
-download), ``register`` (合同台账, 审核, 签署), ``compare`` (比较), ``theirs`` (对方修改稿: their
+download), ``register`` (合同台账, 审核, 签署), ``batch`` (批量生成: a sheet of customers into
+the register, as a background job, ``jobs``), ``compare`` (比较), ``theirs`` (对方修改稿: their
 Word file against a register entry), ``admin`` (用户, 审计日志) and ``layers`` (条款库层: upload,
 lint, redline, approval). Forms are built at run time
 from the library's variable declarations (``forms``); the composer validates, and each problem is
@@ -51,7 +52,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """The web app for ``config`` (keys of ``DEFAULTS`` and Flask's own); opens the register and the library."""
     from ..library import load_library
     from . import documents, security
-    from .views import admin, auth, compare, contracts, industries, layers, register, theirs
+    from .views import admin, auth, batch, compare, contracts, industries, layers, register, theirs
 
     app = Flask(__name__)
     app.config.update(DEFAULTS)
@@ -72,7 +73,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.globals["t"] = text
     app.jinja_env.globals["account"] = security.account
     app.context_processor(lambda: {"industries": app.extensions["contractgen.library"].industry})
-    for blueprint in (auth.bp, industries.bp, contracts.bp, register.bp, compare.bp, theirs.bp, admin.bp, layers.bp):
+    for blueprint in (auth.bp, industries.bp, contracts.bp, batch.bp, register.bp, compare.bp, theirs.bp, admin.bp, layers.bp):
         app.register_blueprint(blueprint)
     _error_pages(app)
     return app
