@@ -9,14 +9,19 @@ ZIP times), as every output of contractgen does.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..i18n import msg, use_language
 from .rows import Plan, RowProblem
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 REPORT_NAME = "报告.xlsx"
 HEADERS = ("行号", "状态", "合同编号", "甲方", "输出文件夹", "问题")
@@ -37,8 +42,6 @@ class RowResult:
 
 def report_xlsx(plan: Plan, results: Mapping[int, RowResult]) -> bytes:
     """The report workbook's bytes: every row of ``plan``, written or wrong."""
-    import datetime as dt
-
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -65,6 +68,11 @@ def report_xlsx(plan: Plan, results: Mapping[int, RowResult]) -> bytes:
     for letter, width in zip("ABCDEF", (6, 8, 18, 24, 28, 60), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "B2"
+    return workbook_bytes(book)
+
+
+def workbook_bytes(book: Workbook) -> bytes:
+    """An openpyxl workbook saved with fixed dates and ZIP member times: the same workbook, the same bytes."""
     book.properties.creator = "contractgen"
     book.properties.created = book.properties.modified = dt.datetime(2000, 1, 1)
     out = io.BytesIO()

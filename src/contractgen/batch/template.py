@@ -8,8 +8,6 @@ and yes/no columns carry a drop-down list (data validation) of what they accept.
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 from decimal import Decimal
 from typing import Any
 
@@ -17,7 +15,7 @@ from ..canonical import canonical
 from ..library import Library
 from ..spec import parse_spec, starter_spec
 from .columns import Field, choice_name, column_letter, columns
-from .report import _fixed_zip
+from .report import workbook_bytes
 
 VALIDATED_ROWS = 2000
 """How far down the drop-down lists reach."""
@@ -54,11 +52,7 @@ def template_xlsx(library: Library, industry: str) -> bytes:
             check.add(f"{letter}3:{letter}{VALIDATED_ROWS}")
             sheet.add_data_validation(check)
     sheet.freeze_panes = "A3"
-    book.properties.creator = "contractgen"
-    book.properties.created = book.properties.modified = dt.datetime(2000, 1, 1)
-    out = io.BytesIO()
-    book.save(out)
-    return _fixed_zip(out.getvalue())
+    return workbook_bytes(book)
 
 
 def _example(library: Library, industry: str) -> dict[str, Any]:
