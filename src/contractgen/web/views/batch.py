@@ -114,7 +114,7 @@ def start():
 
 def _job(job_id: str):  # type: ignore[no-untyped-def]
     job = jobs().get(job_id)
-    if job is None:
+    if job is None or job.user != current_user():  # a job is its starter's: another's is no job here
         abort(404)
     return job
 
