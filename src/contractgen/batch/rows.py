@@ -35,6 +35,7 @@ from .sheet import Row, Sheet
 SPEC_FOLDER = "规格"
 """Where a batch puts each row's spec file (``OUT/规格/0012-李明.yaml``)."""
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|\s]+")
+_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 _BARE_KEY = re.compile(r"[a-z][a-z0-9_-]*")
 """A key written without quotes (every id is one); YAML reads it back as the same text."""
 NAME_LENGTH = 40
@@ -280,7 +281,9 @@ def _scalar(value: Any) -> str:
         return str(value)  # a YamlInt/YamlFloat gives the characters the base spec had
     if isinstance(value, dt.date):
         return value.isoformat()
-    return json.dumps(str(value), ensure_ascii=False)
+    # JSON's quoting is YAML's, but YAML also breaks lines at U+0085/2028/2029 and refuses C1 controls
+    # and U+FEFF inside quotes: those are written as escapes, so a cell's text comes back as it was.
+    return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(str(value), ensure_ascii=False))
 
 
 def _plain(data: Any) -> Any:
