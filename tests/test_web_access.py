@@ -28,6 +28,8 @@ EXPECTED: dict[str, object] = {
     "contracts.new": D, "contracts.create": D, "contracts.drafts": D, "contracts.edit": D, "contracts.update": D,
     "contracts.delete": D, "contracts.preview": D, "contracts.document": D, "contracts.generate_draft": D,
     "contracts.draft_spec": D, "contracts.upload": D, "contracts.money_words": D, "contracts.check": D,
+    "batch.index": D, "batch.template": D, "batch.upload": D, "batch.check": D, "batch.start": D, "batch.job": D,
+    "batch.report": D, "batch.download_zip": D,
     "register.index": DR, "register.entry": DR, "register.download": DR, "register.download_zip": DR,
     "register.manifest": DR, "register.spec": DR, "register.new_draft": D, "register.revise": D,
     "register.approve": R, "register.return_": R, "register.sign": DR, "register.signed_scan": DR,

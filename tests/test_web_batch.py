@@ -13,7 +13,7 @@ import pytest
 from contractgen.batch.columns import columns
 from contractgen.register.contracts import search
 from tests.batch_sheets import csv_bytes, customer_rows, grid
-from tests.web_helpers import LIBRARY, make_app
+from tests.web_helpers import LIBRARY, make_app, signed_in
 
 FIELDS = list(columns(LIBRARY, "hotel"))
 
@@ -27,7 +27,7 @@ def app(tmp_path):
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    return signed_in(app, "li", "drafter", team="一组")
 
 
 def page(response) -> str:
@@ -41,6 +41,11 @@ def sheet(rows: list[dict]) -> bytes:
 def upload(client, data: bytes, name: str = "客户.csv", industry: str = "hotel"):
     return client.post("/batch", data={"industry": industry, "sheet": (io.BytesIO(data), name)},
                        content_type="multipart/form-data")
+
+
+def hidden_fields(text: str) -> dict[str, str]:
+    """The check page's form, as the button posts it."""
+    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', text))
 
 
 def finished(client, location: str, timeout: float = 120) -> str:
@@ -72,8 +77,7 @@ def test_a_sheet_is_checked_row_by_row_then_its_good_rows_go_into_the_register(a
                      r"<td>身份证号码“110105199003071238”有误", check)
     assert "生成 3 份合同" in check
 
-    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', check))
-    started = client.post("/batch/start", data=fields)
+    started = client.post("/batch/start", data=hidden_fields(check))
     assert started.status_code == 302
     done = finished(client, started.headers["Location"])
     assert "已完成：3 份合同已记入合同台账。" in done and "<progress" in done
@@ -81,6 +85,7 @@ def test_a_sheet_is_checked_row_by_row_then_its_good_rows_go_into_the_register(a
 
     entries = search(app.extensions["contractgen.register"])
     assert sorted(e.customer_name for e in entries) == ["客户0001", "客户0002", "客户0004"]
+    assert {(e.created_by, e.team, e.status) for e in entries} == {("li", "一组", "pending")}
     numbers = sorted(e.contract_no for e in entries)
     assert [n[-4:] for n in numbers] == ["0001", "0002", "0003"] and all(n.startswith("HT-HOTEL-") for n in numbers)
 
@@ -104,6 +109,15 @@ def test_a_sheet_that_cannot_be_read_is_said_at_once_and_not_kept(app, client) -
     assert "第 A 列的表头“甲方名字”不是本行业合同的字段" in page(response)
     assert not [p for p in (app.config["DATA_DIR"] / "files").rglob("*") if p.is_file()]
     assert upload(client, b"", "rows.csv", industry="").status_code == 400
+
+
+def test_a_job_is_only_its_starters(app, client) -> None:
+    response = upload(client, sheet(customer_rows(LIBRARY, "hotel", 1)))
+    job = client.post("/batch/start", data=hidden_fields(page(client.get(response.headers["Location"])))).headers["Location"]
+    finished(client, job)
+    colleague = signed_in(app, "zhao", "drafter", team="一组")
+    assert colleague.get(job).status_code == 404 and colleague.get(f"{job}/contracts.zip").status_code == 404
+    assert app.test_client().get(job).status_code == 302  # nobody signed in: to the sign-in page
 
 
 def test_unknown_sheets_and_jobs_are_404(client) -> None:

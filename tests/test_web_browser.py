@@ -317,7 +317,7 @@ def test_a_legal_assistant_generates_a_batch_from_a_sheet(server, page, tmp_path
     rows = customer_rows(LIBRARY, "hotel", 3)
     rows[1]["sign_date"] = "三月一日"
     sheet = write_xlsx(tmp_path / "三月客户.xlsx", grid(list(columns(LIBRARY, "hotel")), rows))
-    page.goto(server + "/")
+    sign_in_as(page, server, "李律师助理")
     page.click("nav >> text=批量生成")
     expect(page.locator("h1")).to_have_text("批量生成合同")
     with page.expect_download() as download:

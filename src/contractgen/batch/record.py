@@ -35,8 +35,10 @@ class Recorded:
 
 
 def record_batch(plan: Plan, register: Register, library: Library, *, formats: Sequence[str], user: str = "",
-                 progress: Progress | None = None, today: dt.date | None = None) -> Recorded:
-    """Generate every good row of ``plan`` into ``register``, one transaction each, in sheet order."""
+                 team: str = "", address: str = "", progress: Progress | None = None,
+                 today: dt.date | None = None) -> Recorded:
+    """Generate every good row of ``plan`` into ``register``, one transaction each, in sheet order (each
+    recorded for ``user`` of ``team``, audited with the request's ``address``, as the form's are)."""
     progress = progress or (lambda done, total: None)
     good = plan.good
     recorded = Recorded()
@@ -44,7 +46,8 @@ def record_batch(plan: Plan, register: Register, library: Library, *, formats: S
     for done, row in enumerate(good, 1):
         assert row.spec is not None
         try:
-            entry = generate(register, from_spec(row.spec.spec()), library, formats=formats, user=user, today=today)
+            entry = generate(register, from_spec(row.spec.spec()), library, formats=formats, user=user, team=team,
+                             address=address, today=today)
         except InputError as exc:
             recorded.problems += [RowProblem(plan.sheet.path, row.row, p.field, p.msg, header=p.label or p.field)
                                   for p in exc.problems]

@@ -25,6 +25,8 @@ SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 CSV_SUFFIXES = (".csv", ".txt")
 MAX_SHEET_BYTES = 50_000_000
 """A sheet of 100,000 customers is a few megabytes; 50 MB is a mistake (or a picture pasted in)."""
+MAX_UPLOAD_BYTES = 20_000_000
+"""A sheet uploaded to the web app: tens of thousands of rows (a server takes no more in one request)."""
 MAX_ROWS = 100_000
 """Rows of contracts one batch takes: its report and register entries stay workable."""
 

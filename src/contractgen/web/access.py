@@ -38,6 +38,15 @@ RULES: dict[str, frozenset[str]] = {
     "contracts.upload": DRAFTING,
     "contracts.money_words": DRAFTING,
     "contracts.check": DRAFTING,
+    # 批量生成: a drafter's batch of contracts from a sheet, and its job (only its starter sees it)
+    "batch.index": DRAFTING,
+    "batch.template": DRAFTING,
+    "batch.upload": DRAFTING,
+    "batch.check": DRAFTING,
+    "batch.start": DRAFTING,
+    "batch.job": DRAFTING,
+    "batch.report": DRAFTING,
+    "batch.download_zip": DRAFTING,
     # 合同台账: drafters see their own and their team's entries, reviewers all
     "register.index": READING,
     "register.entry": READING,

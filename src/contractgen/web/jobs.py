@@ -57,7 +57,7 @@ class Jobs:
         self.jobs: dict[str, Job] = {}
 
     def start(self, plan: Plan, register: Register, library: Library, *, formats: Sequence[str], user: str,
-              sheet_name: str, log) -> Job:  # noqa: ANN001 - the app's logger
+              team: str = "", address: str = "", sheet_name: str, log) -> Job:  # noqa: ANN001 - the app's logger
         job = Job(secrets.token_urlsafe(16), plan, user, sheet_name, len(plan.good))
 
         def progress(done: int, total: int) -> None:
@@ -66,7 +66,8 @@ class Jobs:
 
         def run() -> None:
             try:
-                recorded = record_batch(plan, register, library, formats=formats, user=user, progress=progress)
+                recorded = record_batch(plan, register, library, formats=formats, user=user, team=team,
+                                        address=address, progress=progress)
             except Exception:  # a bug: logged with its traceback, the page says it stopped
                 log.exception("batch job %s stopped", job.id)
                 recorded, job.failed = None, True

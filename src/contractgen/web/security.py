@@ -23,6 +23,7 @@ from flask import Flask, Response, abort, current_app, g, redirect, request, ses
 from flask.sessions import SecureCookieSessionInterface
 
 from .. import i18n
+from ..batch.sheet import MAX_UPLOAD_BYTES
 from ..compare.reader import MAX_FILE_BYTES
 from ..register.review import MAX_SCAN, Scope
 from . import access
@@ -33,9 +34,10 @@ DOCUMENT_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:;
 
 
 SESSION_MAX = dt.timedelta(hours=12)
-UPLOAD_LIMITS = {"register.sign": MAX_SCAN + 64 * 1024, "theirs.start": MAX_FILE_BYTES + 64 * 1024}
-"""The pages that take more than the app's ``MAX_CONTENT_LENGTH`` (2 MB): the signed scan and their DOCX
-(each with the form around it); every other request stays small."""
+UPLOAD_LIMITS = {"register.sign": MAX_SCAN + 64 * 1024, "theirs.start": MAX_FILE_BYTES + 64 * 1024,
+                 "batch.upload": MAX_UPLOAD_BYTES + 64 * 1024}
+"""The pages that take more than the app's ``MAX_CONTENT_LENGTH`` (2 MB): the signed scan, their DOCX and a
+batch's sheet (each with the form around it); every other request stays small."""
 
 
 @dataclass(frozen=True, slots=True)

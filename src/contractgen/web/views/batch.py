@@ -14,19 +14,17 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 
 from ...batch.report import REPORT_NAME, report_xlsx
 from ...batch.rows import Plan, plan_batch
-from ...batch.sheet import read_sheet
+from ...batch.sheet import MAX_UPLOAD_BYTES, read_sheet
 from ...batch.template import template_xlsx
 from ...errors import InputError
 from ...i18n import text
 from ...register.contracts import contracts_zip, get_contracts
 from ..documents import library, register
 from ..jobs import Jobs
-from ..security import current_user
+from ..security import account, address, current_user
 
 bp = Blueprint("batch", __name__, url_prefix="/batch")
 UNPROCESSABLE = 422
-MAX_SHEET_BYTES = 20 * 1024 * 1024
-"""The largest sheet uploaded: tens of thousands of rows."""
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -61,7 +59,7 @@ def upload():
     if industry not in library().industry or sheet is None or not sheet.filename:
         flash(text("web.batch.pick"), "error")
         return _form(industry, 400)
-    data = sheet.read(MAX_SHEET_BYTES + 1)
+    data = sheet.read(MAX_UPLOAD_BYTES + 1)
     name = _name(sheet.filename)
     try:
         plan_batch(read_sheet(None, name, data), library(), industry)
@@ -107,8 +105,10 @@ def start():
     plan, _, name = _plan()
     if not plan.good:
         abort(UNPROCESSABLE)
+    signed_in = account()
     job = jobs().start(plan, register(), library(), formats=tuple(current_app.config["FORMATS"]),
-                       user=current_user(), sheet_name=name, log=current_app.logger)
+                       user=current_user(), team=signed_in.team if signed_in else "", address=address(),
+                       sheet_name=name, log=current_app.logger)
     return redirect(url_for(".job", job_id=job.id))
 
 
