@@ -10,16 +10,26 @@ header (with its “did you mean”) and two columns filling one field are probl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .. import names
 from ..errors import Problem
 from ..i18n import msg
 from ..library import ArticleDef, ClauseDef, Library, did_you_mean
-from ..spec import FIELD_LABELS, KEY_NAMES, PARTY_FIELD_LABELS, PARTY_KEY_NAMES, PARTY_ROLES, ROLE_LABELS
+from ..spec import (
+    FIELD_LABELS,
+    GUARDIAN_KEYS,
+    KEY_NAMES,
+    PARTY_FIELD_LABELS,
+    PARTY_KEY_NAMES,
+    PARTY_KEYS,
+    PARTY_ROLES,
+    PROFILE_LABELS,
+    ROLE_LABELS,
+)
 from .sheet import Sheet
 
-SCALAR_KEYS = ("contract_no", "title", "sign_date", "sign_place")
+SCALAR_KEYS = ("profile", "contract_no", "title", "sign_date", "sign_place")
 LIST_KEYS = ("include", "exclude", "annexes")
 """Columns whose cell lists several ids or names, separated by 、 , ， ; or ；."""
 LIST_SEPARATORS = "、,，;；\n"
@@ -34,7 +44,7 @@ class Field:
     label: str
     """What the column is headed in Chinese: ``合同有效期（年）``, ``甲方身份证号码``."""
     kind: str
-    """text | date | int | decimal | money | bool | enum | choice | list | party-type."""
+    """text | date | int | decimal | money | bool | enum | choice | list | party-type | profile."""
     required: bool = False
     choices: tuple[str, ...] = ()
     """What the cell may say (the Chinese names where there are any), for the template's validation."""
@@ -54,14 +64,18 @@ def columns(library: Library, industry: str) -> tuple[Field, ...]:
     ind = library.industry[industry]
     fields = [Field("contract_no", FIELD_LABELS["contract_no"], "text"),
               Field("sign_date", FIELD_LABELS["sign_date"], "date", required=True),
-              Field("sign_place", FIELD_LABELS["sign_place"], "text")]
+              Field("sign_place", FIELD_LABELS["sign_place"], "text"),
+              Field("profile", FIELD_LABELS["profile"], "profile", choices=tuple(PROFILE_LABELS.values()))]
     for role in PARTY_ROLES:
         designation = ROLE_LABELS[role]
         kind = ind.customer_type if role == "customer" else "organization"
         fields.append(Field(f"parties.{role}.type", f"{designation}类型", "party-type", choices=("自然人", "单位")))
         for key in _party_keys(kind):
-            label = ("姓名" if kind == "person" else "名称") if key == "name" else PARTY_FIELD_LABELS[key]
-            fields.append(Field(f"parties.{role}.{key}", designation + label, "text", required=key == "name"))
+            fields.append(Field(f"parties.{role}.{key}", designation + _party_label(kind, key), "text",
+                                required=key == "name"))
+    if ind.customer_type == "person":  # a minor customer signs through a guardian (监护人)
+        fields += [Field(f"parties.guardian.{key}", ROLE_LABELS["guardian"] + _party_label("person", key), "text")
+                   for key in GUARDIAN_KEYS]
     for variable in library.variables_for(industry):
         kind = "enum" if variable.choices else variable.type if variable.type != "string" else "text"
         choices = tuple(variable.choices) if variable.choices else ("是", "否") if variable.type == "bool" else ()
@@ -81,8 +95,13 @@ def choice_name(node: ArticleDef | ClauseDef) -> str:
 
 def _party_keys(kind: str) -> tuple[str, ...]:
     if kind == "person":
-        return ("name", "id_number", "address", "phone", "email")
-    return ("name", "credit_code", "address", "representative", "contact", "phone", "email")
+        return ("name", "id_number", "address", "phone", "email", "agent")
+    return ("name", "credit_code", "address", "representative", "contact", "phone", "email", "agent")
+
+
+def _party_label(kind: str, key: str) -> str:
+    """``姓名``/``名称``, ``身份证号码``, ``与甲方关系``: a party field's label after 甲方, 乙方 or 监护人."""
+    return ("姓名" if kind == "person" else "名称") if key == "name" else PARTY_FIELD_LABELS[key]
 
 
 def _names(library: Library, industry: str) -> dict[str, tuple[str, ...]]:
@@ -100,13 +119,15 @@ def _names(library: Library, industry: str) -> dict[str, tuple[str, ...]]:
     for name, key in KEY_NAMES.items():
         if key in SCALAR_KEYS + LIST_KEYS:
             add(name, key)
-    for role in PARTY_ROLES:
-        for key in ("type", *PARTY_FIELD_LABELS):
+    for role, keys in (*((r, ("type", *PARTY_KEYS)) for r in PARTY_ROLES), ("guardian", GUARDIAN_KEYS)):
+        for key in keys:
             for written in (f"parties.{role}.{key}", f"{role}.{key}"):
                 add(written, f"parties.{role}.{key}")
-        add(f"{ROLE_LABELS[role]}类型", f"parties.{role}.type")
+        if role != "guardian":
+            add(f"{ROLE_LABELS[role]}类型", f"parties.{role}.type")
         for name, key in {**{v: k for k, v in PARTY_FIELD_LABELS.items()}, **PARTY_KEY_NAMES}.items():
-            add(ROLE_LABELS[role] + name, f"parties.{role}.{key}")
+            if key in keys:
+                add(ROLE_LABELS[role] + name, f"parties.{role}.{key}")
     variables = library.variables_for(industry)
     spaces = names.variables(variables)
     for variable in variables:
@@ -132,12 +153,14 @@ def map_columns(sheet: Sheet, library: Library, industry: str) -> tuple[tuple[Co
     mapped: list[Column] = []
     first: dict[str, str] = {}
     for index, header in enumerate(sheet.header):
-        if not header:
+        written = sheet.keys[index] if index < len(sheet.keys) and sheet.keys[index] else header
+        header = header or written
+        if not written:
             if any(row.cells[index] is not None for row in sheet.rows):
                 problems.append(Problem(sheet.path, sheet.header_row, "", msg("batch.column-no-header",
                                                                              column=column_letter(index))))
             continue
-        keys = known.get(header, ())
+        keys = known.get(written, ())
         if len(keys) > 1:
             problems.append(Problem(sheet.path, sheet.header_row, "", msg("spec.name-ambiguous", name=header,
                                                                              candidates=keys)))
@@ -158,11 +181,20 @@ def map_columns(sheet: Sheet, library: Library, industry: str) -> tuple[tuple[Co
     return tuple(mapped), problems
 
 
-def is_key_row(cells: tuple, mapped: tuple[Column, ...]) -> bool:
-    """Whether a row repeats the columns' keys (the second header row ``batch-template`` writes)."""
-    given = [(c, cells[c.index]) for c in mapped if cells[c.index] is not None]
-    return bool(given) and all(isinstance(v, str) and v.strip() in (c.field.key, c.header) for c, v in given) \
-        and any(v.strip() == c.field.key != c.header for c, v in given)
+def with_key_row(sheet: Sheet, library: Library, industry: str) -> Sheet:
+    """The sheet with its row of keys (the second header row ``batch-template`` writes) taken as ``keys``.
+
+    A row is the key row when every cell in it is a field key; then the columns are mapped by the
+    keys, so two fields that share a Chinese label (the header row) are still told apart.
+    """
+    if not sheet.rows:
+        return sheet
+    known = {f.key for f in columns(library, industry)}
+    cells = sheet.rows[0].cells
+    given = [c for c in cells if c is not None]
+    if not given or not all(isinstance(c, str) and c in known for c in given):
+        return sheet
+    return replace(sheet, keys=tuple(c if isinstance(c, str) else None for c in cells), rows=sheet.rows[1:])
 
 
 def column_letter(index: int) -> str:

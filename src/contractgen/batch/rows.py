@@ -29,7 +29,7 @@ from ..i18n import Message, msg
 from ..library import Library
 from ..model import Contract
 from ..spec import Spec, field_label, parse_spec
-from .columns import LIST_SEPARATORS, Column, column_letter, is_key_row, map_columns
+from .columns import LIST_SEPARATORS, Column, column_letter, map_columns, with_key_row
 from .sheet import Row, Sheet
 
 SPEC_FOLDER = "规格"
@@ -115,13 +115,11 @@ def plan_batch(sheet: Sheet, library: Library, industry: str, base: Spec | None 
     Each row's contract is composed to check it and then let go: the batch renders from the spec
     text, so the memory held grows with the specs' text only, however many rows there are.
     """
+    sheet = with_key_row(sheet, library, industry)
     mapped, problems = map_columns(sheet, library, industry)
     if problems:
         raise BatchError(problems)
     rows = sheet.rows
-    if rows and is_key_row(rows[0].cells, mapped):
-        rows = rows[1:]
-        sheet = dataclasses.replace(sheet, key_row=sheet.rows[0].number, rows=rows)
     if not rows:
         raise BatchError([Problem(sheet.path, None, "", msg("batch.no-rows"))])
     shared = _base_data(base, library, industry)
@@ -221,7 +219,7 @@ def _cell_value(value: Any, kind: str) -> Any:
         value = int(value) if value.is_integer() and abs(value) < 1e15 else Decimal(repr(value))
     if kind == "list":
         return [part.strip() for part in re.split(f"[{LIST_SEPARATORS}]", str(value)) if part.strip()]
-    if kind in ("text", "enum", "choice", "party-type") and not isinstance(value, str):
+    if kind in ("text", "enum", "choice", "party-type", "profile") and not isinstance(value, str):
         if isinstance(value, bool):
             return "是" if value else "否"
         return value.isoformat() if isinstance(value, dt.date) else str(value)

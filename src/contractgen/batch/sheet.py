@@ -54,8 +54,9 @@ class Sheet:
     header: tuple[str, ...]
     header_row: int
     rows: tuple[Row, ...]
-    key_row: int | None = None
-    """The row of keys under the Chinese header (as ``batch-template`` writes it), when there is one."""
+    keys: tuple[str | None, ...] = ()
+    """The row of keys under the Chinese header (as ``batch-template`` writes it), when there is one:
+    the columns are mapped by it, and named by the header row in messages."""
 
 
 def read_sheet(path: Path | None, display: str | None = None, data: bytes | None = None) -> Sheet:

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..canonical import canonical
 from ..library import Library
-from ..spec import parse_spec, starter_spec
+from ..spec import PROFILE_LABELS, parse_spec, starter_spec
 from .columns import Field, choice_name, column_letter, columns
 from .report import workbook_bytes
 
@@ -79,6 +79,8 @@ def _cell(library: Library, industry: str, field: Field, value: Any) -> Any:
         return "是" if value is True or str(value).lower() == "true" else "否"
     if field.kind == "party-type":
         return "自然人" if value == "person" else "单位"
+    if field.kind == "profile":
+        return PROFILE_LABELS.get(str(value), str(value))
     if field.kind == "list":
         return "、".join(str(v) for v in value) if isinstance(value, list) else str(value)
     if field.kind == "choice":
