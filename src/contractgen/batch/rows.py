@@ -260,7 +260,8 @@ def _yaml_lines(data: dict[str, Any], indent: int) -> list[str]:
     for key, value in data.items():
         if value is None:
             continue
-        head = f"{pad}{key if _BARE_KEY.fullmatch(str(key)) else _scalar(str(key))}:"
+        bare = _BARE_KEY.fullmatch(str(key)) and str(key) not in ("true", "false", "null")  # YAML's words stay text
+        head = f"{pad}{key if bare else _scalar(str(key))}:"
         if isinstance(value, dict):
             inner = _yaml_lines(value, indent + 1)
             lines += [head, *inner] if inner else [head + " {}"]
