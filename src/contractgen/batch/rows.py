@@ -274,6 +274,8 @@ def _yaml_lines(data: dict[str, Any], indent: int) -> list[str]:
 
 def _scalar(value: Any) -> str:
     """A plain value as YAML 1.2 reads it back: text always quoted (JSON's quoting is YAML's), numbers as written."""
+    if value is None:
+        return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float, Decimal)):
