@@ -1,5 +1,5 @@
 """Shared test set-up: messages in English unless a test asks for Chinese (``i18n.use_language``); the
-throwaway PostgreSQL cluster, and registers on SQLite and PostgreSQL."""
+throwaway PostgreSQL cluster, registers on SQLite and PostgreSQL, and the web app on each."""
 
 from __future__ import annotations
 
@@ -46,3 +46,13 @@ def database_url(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'register.sqlite3'}"
     return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def app(tmp_path, database_url):
+    """The web app (``tests.web_helpers.make_app``) on a fresh database of each kind."""
+    from tests.web_helpers import make_app
+
+    app = make_app(tmp_path / "data", DATABASE_URL=database_url)
+    yield app
+    app.extensions["contractgen.register"].engine.dispose()

@@ -23,13 +23,6 @@ WEB = Path(__file__).resolve().parents[1] / "src" / "contractgen" / "web"
 
 
 @pytest.fixture
-def app(tmp_path):
-    app = make_app(tmp_path / "data")
-    yield app
-    app.extensions["contractgen.register"].engine.dispose()
-
-
-@pytest.fixture
 def client(app):
     return signed_in(app)
 

@@ -45,13 +45,6 @@ ROLES = ("drafter", "reviewer", "admin")
 NAMES = {"drafter": "li", "reviewer": "wang", "admin": "boss"}
 
 
-@pytest.fixture
-def app(tmp_path, database_url):
-    app = make_app(tmp_path / "data", DATABASE_URL=database_url)
-    yield app
-    app.extensions["contractgen.register"].engine.dispose()
-
-
 def _register(app):
     return app.extensions["contractgen.register"]
 

@@ -6,16 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-import pytest
-
-from tests.web_helpers import PASSWORD, make_app, sign_in, signed_in
-
-
-@pytest.fixture
-def app(tmp_path, database_url):
-    app = make_app(tmp_path / "data", DATABASE_URL=database_url)
-    yield app
-    app.extensions["contractgen.register"].engine.dispose()
+from tests.web_helpers import PASSWORD, sign_in, signed_in
 
 
 def test_an_admin_adds_and_changes_accounts(app):
@@ -63,3 +54,21 @@ def test_the_audit_trail_is_filtered_and_exported(app):
     assert rows[0][:4] == ["序号", "时间（UTC）", "操作人", "操作"] and len(rows) == 3
     assert rows[2][2].startswith("'=") and rows[1][3] == "登录失败"  # a formula is not a formula in Excel
     assert "导出审计日志" in boss.get("/admin/audit").get_data(as_text=True)
+
+
+def test_every_download_of_personal_information_is_in_the_trail(app):
+    from contractgen.register.audit import rows
+    from tests.web_helpers import example, form_post
+
+    li = signed_in(app, "li", "drafter")
+    one = li.post("/industries/hotel/new", data=form_post(example())).headers["Location"].rsplit("/", 1)[1]
+    entry = li.post(f"/drafts/{one}/generate").headers["Location"].rsplit("/", 1)[1]
+    for url in (f"/drafts/{one}/spec.yaml", f"/register/{entry}/files/contract.md", f"/register/{entry}/files.zip",
+                f"/register/{entry}/manifest.json", f"/register/{entry}/spec.yaml",
+                f"/compare/redline.docx?old=draft:{one}&new=contract:{entry}"):
+        assert li.get(url).status_code == 200, url
+    downloads = [(r.actor, r.detail["file"]) for r in rows(app.extensions["contractgen.register"])
+                 if r.action == "downloaded"]
+    assert sorted(f for _, f in downloads) == sorted([f"draft-{one}.yaml", "contract.md", "files.zip", "manifest.json",
+                                                      "spec.yaml", "redline.docx"])
+    assert {a for a, _ in downloads} == {"li"}

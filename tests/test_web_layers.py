@@ -34,13 +34,6 @@ def good_layer(new: str = NEW) -> bytes:
     return layer_zip({"company/clauses/010-introduction.yaml": text.replace(OLD, new)})
 
 
-@pytest.fixture
-def app(tmp_path, database_url):
-    app = make_app(tmp_path / "data", DATABASE_URL=database_url)
-    yield app
-    app.extensions["contractgen.register"].engine.dispose()
-
-
 def upload(client, data: bytes, name: str = "公司条款.zip"):
     return client.post("/layers", data={"layer": (io.BytesIO(data), name)}, content_type="multipart/form-data")
 

@@ -27,8 +27,8 @@ def text_of(pdf: bytes, tmp_path: Path) -> str:
 
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils (pdftotext) is not installed")
-def test_return_correct_resubmit_approve_sign(tmp_path):
-    app = make_app(tmp_path / "data", FORMATS=("pdf", "md"))
+def test_return_correct_resubmit_approve_sign(tmp_path, database_url):
+    app = make_app(tmp_path / "data", FORMATS=("pdf", "md"), DATABASE_URL=database_url)
     register = app.extensions["contractgen.register"]
     try:
         li = signed_in(app, "li", "drafter", team="一组")

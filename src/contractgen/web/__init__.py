@@ -72,6 +72,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     app.jinja_env.globals["t"] = text
     app.jinja_env.globals["account"] = security.account
+    app.jinja_env.globals["home"] = auth.home
     app.context_processor(lambda: {"industries": app.extensions["contractgen.library"].industry})
     for blueprint in (auth.bp, industries.bp, contracts.bp, batch.bp, register.bp, compare.bp, theirs.bp, admin.bp, layers.bp):
         app.register_blueprint(blueprint)

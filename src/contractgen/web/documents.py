@@ -55,6 +55,15 @@ def register() -> Register:
     return current_app.extensions["contractgen.register"]
 
 
+def log_download(subject: str, what: str, **detail) -> None:
+    """Record in the audit trail that the signed-in user downloaded ``what`` (it holds personal information)."""
+    from ..register import audit
+    from .security import address, current_user
+
+    audit.append(register(), actor=current_user(), action="downloaded", subject=subject, address=address(),
+                 detail={"file": what, **detail})
+
+
 def keep_upload(data: bytes) -> str:
     """Store an uploaded file and remember it in this session; its hash."""
     sha256, _new = register().store.put(data)

@@ -106,8 +106,9 @@ def audit_csv() -> Response:
     return response
 
 
-DETAIL_KEYS = ("active", "base", "comment", "contract_id", "draft_id", "file", "layer_id", "layers", "password",
-               "revision", "role", "rows", "scan_sha256", "sha256", "size", "spec_sha256", "status", "team")
+DETAIL_KEYS = ("active", "base", "comment", "contract_id", "draft_id", "file", "layer_id", "layers", "new", "old",
+               "password", "revision", "role", "rows", "scan_sha256", "sha256", "size", "spec_sha256", "status", "team",
+               "theirs")
 """The keys an audit row's detail may hold; each has a name in the catalogs (``web.audit.detail.<key>``)."""
 
 

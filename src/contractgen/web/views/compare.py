@@ -19,7 +19,7 @@ from ...register.contracts import get_contract, search
 from ...register.drafts import get_draft, list_drafts
 from ...spec import parse_spec
 from ...specdata import from_spec
-from ..documents import contract_of, keep_upload, register, uploaded
+from ..documents import contract_of, keep_upload, log_download, register, uploaded
 from ..security import current_user, document_policy, scope
 
 bp = Blueprint("compare", __name__, url_prefix="/compare")
@@ -111,8 +111,10 @@ def redline_html() -> Response:
 
 @bp.get("/redline.docx")
 def redline_docx() -> Response:
-    changes = _changes(request.args.get("old", ""), request.args.get("new", ""))
+    old, new = request.args.get("old", ""), request.args.get("new", "")
+    changes = _changes(old, new)
     data = render_redline(changes, "docx", author=current_user() or "contractgen")
+    log_download(f"{_label(old)} → {_label(new)}", "redline.docx", old=old, new=new)
     response = Response(data, mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     response.headers["Content-Disposition"] = 'attachment; filename="redline.docx"'
     return response

@@ -15,7 +15,16 @@ from ...register.drafts import delete_draft, get_draft, list_drafts, save_draft
 from ...register.generate import generate
 from ...spec import parse_spec
 from ...specdata import from_spec, to_yaml
-from ..documents import FieldProblems, contract_of, field_problems, library, preview_contract, preview_html, register
+from ..documents import (
+    FieldProblems,
+    contract_of,
+    field_problems,
+    library,
+    log_download,
+    preview_contract,
+    preview_html,
+    register,
+)
 from ..forms import contract_form, form_data, labelled_text, layout, spec_data
 from ..security import account, address, current_user, document_policy
 
@@ -187,6 +196,7 @@ def generate_draft(draft_id: int):
 @bp.get("/drafts/<int:draft_id>/spec.yaml")
 def draft_spec(draft_id: int) -> Response:
     draft = _draft(draft_id)
+    log_download(draft.title, f"draft-{draft.id}.yaml", draft_id=draft.id)
     return yaml_download(to_yaml(draft.spec, library()), f"draft-{draft.id}.yaml")
 
 

@@ -18,12 +18,11 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ...errors import UsageError
 from ...i18n import text
-from ...register import audit
 from ...register.contracts import Search, contract_zip, find_file, get_contract, handed_out, search
 from ...register.drafts import save_draft
 from ...register.review import MAX_SCAN, STATUSES, approve, return_contract, scan_problem, sign
 from ...specdata import to_yaml
-from ..documents import library, register
+from ..documents import library, log_download, register
 from ..security import address, current_user, scope
 from .contracts import yaml_download
 
@@ -57,8 +56,7 @@ def _entry(contract_id: int):
 
 
 def _logged(entry, what: str) -> None:
-    audit.append(register(), actor=current_user(), action="downloaded", subject=entry.contract_no, address=address(),
-                 detail={"contract_id": entry.id, "file": what, "status": entry.status})
+    log_download(entry.contract_no, what, contract_id=entry.id, status=entry.status)
 
 
 @bp.get("/<int:contract_id>")

@@ -18,7 +18,7 @@ from ...compare.report import Comparison, compare_returned
 from ...errors import InputError
 from ...i18n import text
 from ...register.contracts import get_contract, search
-from ..documents import contract_of, keep_upload, register, uploaded
+from ..documents import contract_of, keep_upload, log_download, register, uploaded
 from ..security import current_user, document_policy, scope
 
 bp = Blueprint("theirs", __name__, url_prefix="/compare/theirs")
@@ -83,6 +83,11 @@ def _comparison() -> Comparison:
                             policy=policy)  # type: ignore[arg-type]
 
 
+def _logged(what: str) -> None:
+    entry = _entry(request.args.get("standard", ""))
+    log_download(entry.contract_no, what, contract_id=entry.id, theirs=request.args.get("theirs", "")[:16])
+
+
 def _query() -> dict[str, str]:
     return {k: request.args.get(k, "") for k in ("standard", "theirs", "changes")}
 
@@ -102,6 +107,7 @@ def report_html() -> Response:
 @bp.get("/report.json")
 def report_json() -> Response:
     response = Response(render(_comparison(), "json"), mimetype="application/json")
+    _logged("deviations.json")
     response.headers["Content-Disposition"] = 'attachment; filename="deviations.json"'
     return response
 
@@ -109,6 +115,7 @@ def report_json() -> Response:
 @bp.get("/redline.docx")
 def redline_docx() -> Response:
     data = render(_comparison(), "docx", author=current_user() or "contractgen")
+    _logged("redline.docx")
     response = Response(data, mimetype=DOCX)
     response.headers["Content-Disposition"] = 'attachment; filename="redline.docx"'
     return response
