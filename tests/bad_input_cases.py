@@ -49,6 +49,8 @@ parties:
 values:
   term_years: 3
   penalty_amount: 10000
+  service_items: 标准双床房住宿服务（1间）
+  price: 880
 """
 """A small spec that builds; the cases break one thing in it (line numbers below refer to it)."""
 
@@ -284,10 +286,10 @@ def _file_case(id: str, input: str, files: Mapping[str, bytes], exit_code: int, 
 
 
 BATCH_GROUP = "Batch sheets (`contractgen batch ROWS -o out --industry hotel`)"
-ROWS_HEADER = ("签订日期,甲方姓名,甲方联系电话,乙方名称,乙方统一社会信用代码,乙方住所,乙方法定代表人,合同有效期（年）,"
-               "违约金（元）\n")
-ROW = ("2026-12-01,李明,13800138000,上海浦江酒店管理有限公司,91310106MA1FL7TX0N,上海市静安区南京西路1266号,王建国,3,"
-       "10000\n")
+ROWS_HEADER = ("签订日期,甲方姓名,甲方联系电话,乙方名称,乙方统一社会信用代码,乙方住所,乙方法定代表人,服务项目,服务价款（元）,"
+               "合同有效期（年）,违约金（元）\n")
+ROW = ("2026-12-01,李明,13800138000,上海浦江酒店管理有限公司,91310106MA1FL7TX0N,上海市静安区南京西路1266号,王建国,"
+       "标准双床房住宿服务（1间）,880,3,10000\n")
 
 
 def rows_csv(*replacements: tuple[str, str], header: str = ROWS_HEADER, count: int = 3) -> bytes:
@@ -319,27 +321,29 @@ CASES: tuple[Case, ...] = (
                ("error: spec.yaml:5:13: YAML syntax error: mapping values are not allowed here",),
                "name: 李明: 客人"),
     _spec_case("duplicate-key", "A key given twice", spec(append="  term_years: 5\n"), 2,
-               ("error: spec.yaml:15: term_years: duplicate key (first given on line 13)",), "term_years: 5"),
+               ("error: spec.yaml:17: term_years: duplicate key (first given on line 13)",), "term_years: 5"),
     _spec_case("wrong-types", "Values of the wrong type, all reported at once",
                spec(("term_years: 3", 'term_years: "three"'), ("name: 李明", "name: [李, 明]"),
                     ("penalty_amount: 10000", "penalty_amount: yes"), append="include: anonymous-evaluation\n"), 2,
                ("error: spec.yaml:5: parties.customer.name: must be text, got ['李', '明']",
                 'error: spec.yaml:13: values.term_years: must be an integer from 1 to 30, got "three"',
                 'error: spec.yaml:14: values.penalty_amount: must be an amount of money from 0 to 100000000, got "yes"',
-                "error: spec.yaml:15: include: must be a list of ids"),
+                "error: spec.yaml:17: include: must be a list of ids"),
                'term_years: "three"'),
     _spec_case("not-a-mapping", "A list where the spec should be a mapping", b"- industry: hotel\n", 2,
                ("error: spec.yaml:1: a spec must be a mapping of keys (industry:, parties:, values: …)",)),
     _spec_case("unknown-key", "Unknown top-level key (typo)", spec(("values:", "value:")), 2,
-               ("error: spec.yaml:12: value: unknown key (did you mean 'values'?)",), "value:"),
+               ("error: spec.yaml:12: value: unknown key (did you mean 'values'?)",
+                "error: spec.yaml:1: values.price: missing required value (服务价款（元）: 本合同服务价款的总额，"
+                "文中写作“人民币（大写）……元（¥……）”。)"), "value:"),
     _spec_case("unknown-industry", "Unknown industry", spec(("industry: hotel", "industry: hotle")), 2,
                ("error: spec.yaml:1: industry: unknown industry 'hotle' (did you mean 'hotel'?); one of: car-rental, "
                 "catering, education, fitness, hotel, software, telecom",), "industry: hotle"),
     _spec_case("unknown-clause", "Unknown optional clause", spec(append="include: [anonymous-evaluaton]\n"), 2,
-               ("error: spec.yaml:15: include: unknown optional clause 'anonymous-evaluaton' "
+               ("error: spec.yaml:17: include: unknown optional clause 'anonymous-evaluaton' "
                 "(did you mean 'anonymous-evaluation'?)",), "include: [anonymous-evaluaton]"),
     _spec_case("unknown-annex", "Unknown annex", spec(append="annexes: [privacy-polcy]\n"), 2,
-               ("error: spec.yaml:15: annexes: unknown annex 'privacy-polcy' (did you mean 'privacy-policy'?)",),
+               ("error: spec.yaml:17: annexes: unknown annex 'privacy-polcy' (did you mean 'privacy-policy'?)",),
                "annexes: [privacy-polcy]"),
     _spec_case("unknown-variable", "Unknown variable", spec(("term_years: 3", "termyears: 3")), 2,
                ("error: spec.yaml:13: values.termyears: unknown variable (did you mean 'term_years'?)",),
@@ -350,9 +354,13 @@ CASES: tuple[Case, ...] = (
                ("error: spec.yaml:1: sign_date: is required (a date like 2026-12-01), or build with --draft",
                 "error: spec.yaml:1: values.arbitration_commission: missing required value (仲裁机构名称: 选择仲裁时"
                 "受理争议的仲裁机构的全称，须为仲裁机构登记册中的机构。)",
+                "error: spec.yaml:1: values.price: missing required value (服务价款（元）: 本合同服务价款的总额，"
+                "文中写作“人民币（大写）……元（¥……）”。)",
+                "error: spec.yaml:1: values.service_items: missing required value (服务项目: 乙方向甲方提供的服务的"
+                "名称、数量和规格，文中写作“乙方向甲方提供下列服务：……”。)",
                 "error: spec.yaml:4: parties.customer: a person needs an id_number or a phone",
                 "error: spec.yaml:4: parties.provider: is missing",
-                "4 problems found"),
+                "6 problems found"),
                "industry: hotel (and little else)"),
     _spec_case("out-of-range", "Numbers out of range", spec(("term_years: 3", "term_years: 31"),
                                                           ("penalty_amount: 10000", "penalty_amount: -5")), 2,
@@ -437,7 +445,7 @@ CASES: tuple[Case, ...] = (
                 "(RIGHT-TO-LEFT OVERRIDE), which prints as nothing or reverses the text after it; delete it",),
                "name: 上海浦江\\u202e司公限有理管店酒 (U+202E written out here)"),
     _spec_case("bidi-value", "A right-to-left mark in a contract number", spec(append='contract_no: "HT-\\u200f001"\n'), 2,
-               ("error: spec.yaml:15: contract_no: character 4 is the invisible format character U+200F "
+               ("error: spec.yaml:17: contract_no: character 4 is the invisible format character U+200F "
                 "(RIGHT-TO-LEFT MARK), which prints as nothing or reverses the text after it; delete it",),
                'contract_no: "HT-\\u200f001"'),
     _spec_case("billion-laughs", "YAML bomb: anchors and aliases (billion laughs)", BILLION_LAUGHS.encode(), 2,
@@ -466,7 +474,7 @@ CASES: tuple[Case, ...] = (
     _spec_case("path-value", "A contract number with `../` and `/`", spec(append="contract_no: ../../etc/passwd\n"), 0,
                (BUILT,), "contract_no: ../../etc/passwd"),
     _spec_case("annex-path", "An annex id with `../`", spec(append="annexes: [../../evil]\n"), 2,
-               ("error: spec.yaml:15: annexes: unknown annex '../../evil'",), "annexes: [../../evil]"),
+               ("error: spec.yaml:17: annexes: unknown annex '../../evil'",), "annexes: [../../evil]"),
     Case("spec-missing", "The spec file does not exist", {}, BUILD, 2, ("error: spec.yaml: file not found",)),
     Case("spec-folder", "The spec is a folder", {"spec.yaml/x": b""}, BUILD, 2,
          ("error: spec.yaml: is a folder, not a spec file",)),
@@ -694,9 +702,9 @@ CASES: tuple[Case, ...] = (
     )),
     _sheet_case("batch-wrong-rows", "Rows with a wrong ID number and a date in words: nothing is written",
                 {"rows.csv": rows_csv(("2026-12-01,王芳", "三月一日,王芳"), ("13800138000,上海浦江酒店管理有限公司,"
-                                                                          "91310106MA1FL7TX0N,上海市静安区南京西路1266号,王建国,3",
+                                                                          "91310106MA1FL7TX0N,上海市静安区南京西路1266号,王建国",
                                                                           "13800138000,上海浦江酒店管理有限公司,"
-                                                                          "91310106MA1FL7TX0M,上海市静安区南京西路1266号,王建国,3"))},
+                                                                          "91310106MA1FL7TX0M,上海市静安区南京西路1266号,王建国"))},
                 2, ('error: rows.csv row 2, "乙方统一社会信用代码": 统一社会信用代码 \'91310106MA1FL7TX0M\' is invalid: '
                     "check character should be 'N', got 'M'",
                     "error: rows.csv row 3, \"签订日期\": must be a real date like 2026-12-01, got '三月一日'"),
@@ -710,7 +718,7 @@ CASES: tuple[Case, ...] = (
                     "'甲方姓名'?); contractgen batch-template writes a sheet with every column",), shows="甲方名字"),
     _sheet_case("batch-column-twice", "Two columns for one field (by label and by key)",
                 {"rows.csv": rows_csv(("违约金（元）", "违约金（元）,values.term_years"), ("10000\n", "10000,3\n"))}, 2,
-                ("error: rows.csv:1: column J: 'values.term_years' is the same field as '合同有效期（年）' before it; "
+                ("error: rows.csv:1: column L: 'values.term_years' is the same field as '合同有效期（年）' before it; "
                  "keep one of them",)),
     _sheet_case("batch-csv-encoding", "A CSV file in neither UTF-8 nor GB18030", {"rows.csv": rows_csv() + b"\x80\xff\n"},
                 2, ("error: rows.csv: cannot tell the CSV file's encoding: it is neither UTF-8 nor GB18030; save it as "
@@ -825,7 +833,7 @@ Exit codes: **0** success, **1** the two differ (`diff` only), something require
 build never changes the output folder: everything is written to a temporary folder beside it and
 renamed into place at the end.
 
-The spec used is a small valid hotel spec (`spec.yaml`, 14 lines) with one thing broken; library
+The spec used is a small valid hotel spec (`spec.yaml`, 16 lines) with one thing broken; library
 cases add a company layer (`company/clauses/house.yaml`). Commands are run as
 `contractgen {' '.join(BUILD)}` unless shown otherwise.
 """

@@ -205,11 +205,15 @@ fields and the 监护人 article's values are reached."""
 def spec_with(values: dict[str, object], industry: str = "hotel", include: tuple[str, ...] = ("tech-support-sla",),
               arbitration: bool = False, every_annex: bool = False, guardian: bool = False) -> bytes:
     """The industry's example spec with optional clauses included and ``values`` set (dotted keys);
-    with ``guardian``, a person customer has a guardian who signs for them."""
+    with ``guardian``, a person customer has a guardian who signs for them and every yes/no switch is on
+    (预付款, 押金 …), so every article that holds a string variable is in the contract."""
     data = yaml.safe_load(starter_spec(LIBRARY, industry, example=True))
     data["include"] = list(include)
     if guardian and data["parties"]["customer"]["type"] == "person":
         data["parties"]["guardian"] = dict(GUARDIAN)
+    if guardian:
+        data["values"].update({v.name: True for v in LIBRARY.variables_for(industry) if v.type == "bool"
+                               and v.name in data["values"]})
     if every_annex:
         data["annexes"] = [a.id for a in LIBRARY.annexes if LIBRARY.offered(a, industry)]
     if arbitration:

@@ -280,3 +280,93 @@ def test_a_variable_may_give_each_industry_its_own_example(tmp_path: Path) -> No
     shown = [str(p) for p in found]
     assert any("house.yaml:6: variables.house_items.examples.hotel" in p for p in shown), shown
     assert any("variables.house_items.examples" in p and "hotle" in p and "hotel" in p for p in shown), shown
+
+
+# --- the transaction modules (standalone) -------------------------------------------------------------
+
+MODULES = ("service", "price", "refund")
+
+
+@pytest.mark.parametrize("industry", INDUSTRIES)
+def test_a_standalone_contract_says_what_is_supplied_for_what_price(industry: str) -> None:
+    contract = composed(example(industry))
+    ids = [a.id for a in contract.articles]
+    assert ids.index("introduction") < ids.index("service") < ids.index("price") < ids.index("refund") < \
+        ids.index("feedback"), "the deal first, then how it is evaluated"
+    service = "\n".join(c.text for c in article(contract, "service").clauses)
+    items = LIBRARY.variable["service_items"].example_for(industry)
+    assert f"乙方按照本合同的约定向甲方提供下列服务：{items}。" in service and "服务地点：" in service
+    assert "《中华人民共和国民法典》第五百一十一条" in service
+    price = article(contract, "price").clauses[0]
+    amount = next(r for p in price.paragraphs for r in p.runs if r.var == "price")
+    assert re.fullmatch(r"人民币（大写）[壹贰叁肆伍陆柒捌玖拾佰仟万亿零]+元整（¥[\d,]+\.\d\d）", amount.text), amount.text
+    assert ("prepayment" in ids) == (industry in ("education", "fitness"))
+    assert ("deposit" in ids) == (industry == "hotel")
+
+
+@pytest.mark.parametrize("industry", INDUSTRIES)
+def test_a_supplement_refers_to_the_main_contract_instead_of_defining_the_deal(industry: str) -> None:
+    data = example(industry, frame="supplement", main_contract=MAIN)
+    del data["values"]["service_items"], data["values"]["price"]  # not asked for: the main contract has them
+    contract = composed(data)
+    ids = {a.id for a in contract.articles}
+    assert not ids & {"service", "price", "prepayment", "deposit", "refund"}
+    assert "price" not in dict(contract.values) and "service_items" not in dict(contract.values)
+
+
+def test_the_price_and_the_service_are_required_in_a_standalone_contract() -> None:
+    data = example("hotel")
+    del data["values"]["service_items"], data["values"]["price"]
+    found = problems(data)
+    assert any("values.price: missing required value (服务价款（元）" in p for p in found), found
+    assert any("values.service_items: missing required value (服务项目" in p for p in found), found
+    data["values"]["price"] = "一千二百块"
+    assert any("values.price: must be an amount of money" in p for p in problems(data))
+
+
+def test_installments_name_both_amounts_and_the_second_due_date() -> None:
+    data = example("software", choose={"payment": "installments"})
+    data["values"].update(price=380000, installment_first=180000, installment_rest=200000,
+                          installment_rest_due="2027-03-31", payment_days=7)
+    contract = composed(data)
+    text = "\n".join(c.text for c in article(contract, "price").clauses)
+    assert "首期价款人民币（大写）壹拾捌万元整（¥180,000.00），应当自本合同签订之日起7日内支付" in text
+    assert "剩余价款人民币（大写）贰拾万元整（¥200,000.00），应当于2027年3月31日前支付" in text
+    assert "一次性支付" not in text
+    with use_language("zh"):
+        chinese = composed(example("software", choose={"付款方式": "分期支付"}) | {"values": data["values"]})
+    assert chinese.clause_index.get("price.installments") is not None
+
+
+def test_invoices_and_prepayment_follow_the_profile() -> None:
+    consumer = composed(example("fitness"))
+    text = "\n".join(c.text for c in article(consumer, "price").clauses)
+    assert "甲方索要发票的，乙方必须出具（《中华人民共和国消费者权益保护法》第二十二条）" in text
+    prepayment = "\n".join(c.text for c in article(consumer, "prepayment").clauses)
+    assert "《中华人民共和国消费者权益保护法实施条例》第二十二条" in prepayment
+    assert "《最高人民法院关于审理预付式消费民事纠纷案件适用法律若干问题的解释》" in prepayment
+    assert "乙方不得以使用期限届满为由不予退还余额" in prepayment
+    data = example("software")
+    data["values"].update(prepaid=True, prepaid_amount=100000, prepaid_covers="开发服务")
+    business = composed(data)
+    assert "甲方需要增值税专用发票的" in "\n".join(c.text for c in article(business, "price").clauses)
+    prepayment = "\n".join(c.text for c in article(business, "prepayment").clauses)
+    assert "实施条例" not in prepayment and "应当提前书面通知甲方" in prepayment
+    assert "refund.no-deduction" not in business.clause_index and "refund.no-deduction" in composed(
+        example("hotel")).clause_index
+
+
+def test_the_deposit_says_what_may_be_deducted_and_when_it_comes_back() -> None:
+    contract = composed(example("hotel"))
+    text = "\n".join(c.text for c in article(contract, "deposit").clauses)
+    assert "押金人民币（大写）伍佰元整（¥500.00）" in text and "不属于服务价款" in text
+    assert "乙方仅可以在下列情形下从押金中扣除相应款项：甲方未结清房费及其他消费" in text
+    assert "乙方应当在1日内将押金退还甲方" in text
+
+
+def test_education_withdrawal_keeps_its_own_procedure_beside_the_refund_rule() -> None:
+    contract = composed(example("education"))
+    refund = article(contract, "refund")
+    assert [c.id for c in refund.clauses] == ["refund.calculation"]
+    assert "education.refund" in contract.clause_index
+    assert "课时" in refund.clauses[0].text

@@ -70,7 +70,8 @@ def test_every_example_spec_composes(industry):
 def test_starter_spec_lists_every_variable_and_option(industry):
     text = starter_spec(LIBRARY, industry, example=False)
     yaml.safe_load(text)  # it is valid YAML
-    for variable in LIBRARY.variables_for(industry):
+    profile = "consumer" if LIBRARY.industry[industry].customer_type == "person" else "business"
+    for variable in LIBRARY.variables_for(industry, profile):  # the contract the starter builds
         assert f"{variable.name}:" in text and variable.label in text
     for node in LIBRARY.includable(industry):
         assert f"- {node.id}" in text
@@ -146,7 +147,7 @@ def test_values_stay_marked_in_the_model():
     term = [r for r in runs if r.var == "term_years"]
     assert term and term[0].kind == "value" and term[0].raw == "3" and term[0].text == "3"
     money = [r for r in runs if r.kind == "value" and r.text.startswith("人民币")]
-    assert money and re.fullmatch(r"人民币 [\d,]+\.\d\d 元（大写：.+）", money[0].text)
+    assert money and re.fullmatch(r"人民币（大写）.+元.*（¥[\d,]+\.\d\d）", money[0].text)
     assert "一式四份" in all_text(contract) or "一式两份" in all_text(contract)
     assert contract.sign_date_text == "2026年12月1日"
 

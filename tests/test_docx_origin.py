@@ -86,7 +86,7 @@ def test_every_filled_value_names_its_variable(contract: Contract, generated: by
     values = carried_values(generated)
     assert ("evaluation_days", "15", "15") in values
     # The raw value as given, and the printed text as formatted (amounts, counts in Chinese numerals).
-    assert ("penalty_amount", "10000", "人民币 10,000.00 元（大写：壹万元整）") in values
+    assert ("penalty_amount", "10000", "人民币（大写）壹万元整（¥10,000.00）") in values
     assert ("counterparts", "4", "四") in values
     assert {var for var, _, _ in values} >= {"customer.name", "provider.name", "evaluation_days"}
 
@@ -101,15 +101,17 @@ def test_the_carrier_is_deterministic_and_names_are_valid_word_bookmarks(contrac
         assert "customXml/item1.xml" in package.namelist()
 
 
-def test_python_docx_edits_keep_the_carrier(generated: bytes) -> None:
+def test_python_docx_edits_keep_the_carrier(contract: Contract, generated: bytes) -> None:
+    number = {i: contract.clause_index[i].number for i in ("feedback.reply", "evaluation.timing", "breach.customer")}
     document = docx.Document(io.BytesIO(generated))
     paragraphs = document.paragraphs
-    reply = next(p for p in paragraphs if p.text.startswith("2.2"))
+    reply = next(p for p in paragraphs if p.text.startswith(number["feedback.reply"]))
     reply.runs[-1].text = reply.runs[-1].text.replace("作出答复", "作出书面答复")  # a run edited
-    value = next(r for p in paragraphs for r in p.runs if r.text == "15")
+    timing = next(p for p in paragraphs if p.text.startswith(number["evaluation.timing"]))
+    value = next(r for r in timing.runs if r.text == "15")
     value.text = "30"
     reply.insert_paragraph_before("双方另行约定的除外。")  # a paragraph added
-    doomed = next(p for p in paragraphs if p.text.startswith("7.2"))
+    doomed = next(p for p in paragraphs if p.text.startswith(number["breach.customer"]))
     doomed._element.getparent().remove(doomed._element)  # a paragraph deleted
     out = io.BytesIO()
     document.save(out)
@@ -167,7 +169,8 @@ def test_content_controls_would_hide_text_from_python_docx(generated: bytes) -> 
     with zipfile.ZipFile(io.BytesIO(generated)) as package:
         members = {n: package.read(n) for n in package.namelist()}
     root = etree.fromstring(members["word/document.xml"])
-    run = next(r for r in root.iter(f"{{{W}}}r") if "".join(r.itertext()) == "15")
+    timing = next(p for p in root.iter(f"{{{W}}}p") if "评价应在服务完成之日起" in "".join(p.itertext()))
+    run = next(r for r in timing.iter(f"{{{W}}}r") if "".join(r.itertext()) == "15")
     sdt = etree.Element(f"{{{W}}}sdt")
     etree.SubElement(etree.SubElement(sdt, f"{{{W}}}sdtPr"), f"{{{W}}}tag", {f"{{{W}}}val": "evaluation_days"})
     run.addprevious(sdt)

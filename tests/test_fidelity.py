@@ -339,5 +339,6 @@ def test_templates_use_declared_variables_and_stable_references() -> None:
                 elif not optional(node, parent) and optional(*by_id[target]):
                     problems.append(f"{node['id']}: a base clause refers to {target!r}, which may be left out")
     used = set(NAME.findall(LIBRARY))
+    used |= {word for node, _ in nodes for word in re.findall(r"[a-z_][a-z0-9_]*", node.get("condition") or "")}
     problems += [f"variable {name} ({file}) is never used" for name, file in declared.items() if name not in used]
     assert not problems, "\n".join(problems)

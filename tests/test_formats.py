@@ -229,12 +229,12 @@ def test_money_words_leading_ten_is_always_written_with_yi(yuan: int) -> None:
 @pytest.mark.parametrize(
     ("amount", "text"),
     [
-        ("12800", "人民币 12,800.00 元（大写：壹万贰仟捌佰元整）"),
-        ("0", "人民币 0.00 元（大写：零元整）"),
-        ("0.5", "人民币 0.50 元（大写：伍角）"),
-        ("999.99", "人民币 999.99 元（大写：玖佰玖拾玖元玖角玖分）"),
-        ("1000", "人民币 1,000.00 元（大写：壹仟元整）"),
-        ("1234567890.12", "人民币 1,234,567,890.12 元（大写：壹拾贰亿叁仟肆佰伍拾陆万柒仟捌佰玖拾元壹角贰分）"),
+        ("12800", "人民币（大写）壹万贰仟捌佰元整（¥12,800.00）"),
+        ("0", "人民币（大写）零元整（¥0.00）"),
+        ("0.5", "人民币（大写）伍角（¥0.50）"),
+        ("999.99", "人民币（大写）玖佰玖拾玖元玖角玖分（¥999.99）"),
+        ("1000", "人民币（大写）壹仟元整（¥1,000.00）"),
+        ("1234567890.12", "人民币（大写）壹拾贰亿叁仟肆佰伍拾陆万柒仟捌佰玖拾元壹角贰分（¥1,234,567,890.12）"),
     ],
 )
 def test_format_money_known_values(amount: str, text: str) -> None:
@@ -251,7 +251,7 @@ def test_format_money_contains_grouped_figures_and_words(amount: Decimal) -> Non
         groups.insert(0, digits[-3:])
         digits = digits[:-3]
     figures = ",".join(groups) + f".{fen:02d}"
-    assert format_money(amount) == f"人民币 {figures} 元（大写：{money_words(amount)}）"
+    assert format_money(amount) == f"人民币（大写）{money_words(amount)}（¥{figures}）"
 
 
 # --------------------------------------------------------------------------- Chinese numerals

@@ -283,7 +283,7 @@ def test_compare_drafts_and_uploads(client):
 # --- the small APIs the form uses ------------------------------------------------------------------
 
 def test_money_words_and_identity_checks(client):
-    assert client.get("/api/money-words?amount=12800").json["text"] == "人民币 12,800.00 元（大写：壹万贰仟捌佰元整）"
+    assert client.get("/api/money-words?amount=12800").json["text"] == "人民币（大写）壹万贰仟捌佰元整（¥12,800.00）"
     assert client.get("/api/money-words?amount=abc").json["ok"] is False
     assert client.get("/api/check?kind=credit_code&value=91310106MA1FL7TX0N").json == {
         "ok": True, "message": "统一社会信用代码校验通过"}

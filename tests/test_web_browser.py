@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from tests.test_compare import REWORD, edited, retext
+from tests.test_compare import edited, retext
 from tests.web_helpers import PASSWORD, add_account, make_app
 
 pytestmark = pytest.mark.browser
@@ -89,6 +89,17 @@ def sign_in_as(page, server: str, name: str) -> None:
     page.click("button[type=submit]")
 
 
+def numbers() -> dict[str, str]:
+    """Clause numbers in the contract the form builds (the hotel's, without the 押金 the example has)."""
+    from contractgen.compose import compose
+    from contractgen.spec import parse_spec, starter_spec
+    from tests.web_helpers import LIBRARY
+
+    text = starter_spec(LIBRARY, "hotel", example=True).replace("deposit_taken: true", "deposit_taken: false")
+    contract = compose(parse_spec(text.encode(), "hotel.yaml"), LIBRARY)
+    return {i: contract.clause_index[i].number for i in ("evaluation.timing", "feedback.reply")}
+
+
 def fill_party(page, role: str, fields: dict[str, str]) -> None:
     for key, value in fields.items():
         page.fill(f"#{role}-{key}", value)
@@ -119,6 +130,8 @@ def test_a_legal_assistant_makes_compares_and_downloads_a_hotel_contract(server,
     fill_party(page, "provider", {"name": "上海浦江酒店管理有限公司", "credit_code": "91310106MA1FL7TX0N",
                                   "address": "上海市静安区南京西路1266号", "representative": "王建国"})
     expect(page.locator('output[data-for="provider-credit_code"]')).to_have_text("统一社会信用代码校验通过")
+    page.fill("#values-service_items", "标准双床房住宿服务（1间）")
+    page.fill("#values-price", "880")
     page.fill("#values-penalty_amount", "12800")
     expect(page.locator('output[data-for="values-penalty_amount"]')).to_contain_text("壹万贰仟捌佰元整")
     page.fill("#values-term_years", "99")
@@ -189,7 +202,9 @@ def test_a_legal_assistant_makes_compares_and_downloads_a_hotel_contract(server,
 
     # The customer sends the first contract back with the evaluation period changed and 2.2 reworded.
     theirs = tmp_path / "客户修改稿.docx"
-    theirs.write_bytes(edited(retext("3.2", "7", "30"), REWORD, data=docx))
+    clause = numbers()
+    theirs.write_bytes(edited(retext(clause["evaluation.timing"], "7", "30"),
+                              retext(clause["feedback.reply"], "作出答复", "作出书面答复"), data=docx))
     page.click("nav >> text=比较")
     page.click("text=对方发回的 Word 修改稿")
     page.select_option("#standard", page.locator("#standard option", has_text=number).get_attribute("value"))

@@ -10,7 +10,7 @@ import zipfile
 import pytest
 
 from contractgen.web.security import DOCUMENT_POLICY
-from tests.test_compare import EXPECTED_REWORD, EXPECTED_VALUES, REWORD, VALUES, edited, insert_after, track
+from tests.test_compare import EXPECTED_REWORD, EXPECTED_VALUES, REPLY, REWORD, VALUES, edited, insert_after, track
 from tests.web_helpers import example, form_post, make_app, signed_in
 
 
@@ -81,7 +81,7 @@ def test_the_unchanged_file_has_no_deviation_and_reloads_from_its_url(client):
 
 def test_their_tracked_changes_accepted_rejected_or_shown(client):
     entry, ours = entry_and_docx(client)
-    theirs = edited(track("2.2", "作出答复", "作出书面答复", author="对方律师"), data=ours)
+    theirs = edited(track(REPLY, "作出答复", "作出书面答复", author="对方律师"), data=ours)
     shown = json.loads(client.get("/compare/theirs/report.json?"
                                   + upload(client, entry, theirs).headers["Location"].split("?", 1)[1]).data)
     assert [d["tracked_by"] for d in shown["deviations"]] == [["对方律师"]]
@@ -94,7 +94,7 @@ def test_their_tracked_changes_accepted_rejected_or_shown(client):
 def test_their_text_is_shown_as_text_never_as_markup(client):
     entry, ours = entry_and_docx(client)
     # insert_after splices XML: the escaped text is what their Word file holds, <script> as characters
-    theirs = edited(insert_after("2.2", "&lt;script&gt;alert('x')&lt;/script&gt;乙方另行收取服务费。"), data=ours)
+    theirs = edited(insert_after(REPLY, "&lt;script&gt;alert('x')&lt;/script&gt;乙方另行收取服务费。"), data=ours)
     location = upload(client, entry, theirs).headers["Location"]
     html = page(client.get(location.replace("/result?", "/report.html?")))
     assert "<script>" not in html and "&lt;script&gt;alert(" in html

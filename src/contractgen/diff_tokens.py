@@ -5,7 +5,8 @@ party name or law as one change of the whole thing (``三十日`` → ``十五�
 and other wording by words, never scattered characters. So text is cut into:
 
 - *atomic tokens* by rule, in this order: template tags (``{{ var }}``, ``{% … %}``); law and document
-  names in 《》; amounts (``人民币 12,800.00 元（大写：壹万贰仟捌佰元整）`` as one token, or the
+  names in 《》; amounts (``人民币（大写）壹万贰仟捌佰元整（¥12,800.00）`` or ``人民币 12,800.00 元（大写：…）``
+  as one token, or the
   大写 alone); dates (``2026年12月1日``, ``2026-12-01``, ``二〇二六年十二月一日``); percentages
   (``5%``, ``百分之三十``); ordinals and references (``第三条``, ``第3.2条``, ``附件二``, ``（1）``);
   a number with its unit or measure word (``30日``, ``三十个工作日``, ``15周岁``, ``两份``);
@@ -55,7 +56,9 @@ _ORG_LEAD = re.compile("^(?:提交|递交|移交|交由|委托|选择|指定|约
 _PATTERNS = [
     r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}",  # template tags
     r"《[^《》\n]{1,60}》",  # law and document names
-    # amounts: currency, figure, unit, and the 大写 in brackets after it
+    # amounts: 人民币（大写）……元（¥……） as the contracts write them, one token; or currency, figure, unit,
+    # and the 大写 in brackets after it, as other documents do
+    rf"人民币（大写）[{_CAPS}元角分整]+（[¥￥]{_DIGITS}）",
     rf"(?:人民币|RMB|CNY|￥|¥)\s*{_DIGITS}\s*(?:万元|元)?(?:（大写[：:][^）\n]{{1,40}}）)?",
     rf"{_DIGITS}\s*(?:万元|元)(?:（大写[：:][^）\n]{{1,40}}）)?",
     rf"[{_CAPS}]+元(?:[{_CAPS}]角)?(?:[{_CAPS}]分)?整?",

@@ -97,10 +97,11 @@ def money_words(amount: Decimal | int) -> str:
 
 
 def format_money(amount: Decimal | int) -> str:
-    """``人民币 12,800.00 元（大写：壹万贰仟捌佰元整）``: figures with thousands separators, then words."""
+    """``人民币（大写）壹万贰仟捌佰元整（¥12,800.00）``: the words first, as 示范文本 and bank forms write an
+    amount, then the figures with thousands separators."""
     fen_total = _to_fen(amount)
     figures = f"{Decimal(fen_total).scaleb(-2):,.2f}"
-    return f"人民币 {figures} 元（大写：{money_words(amount)}）"
+    return f"人民币（大写）{money_words(amount)}（¥{figures}）"
 
 
 def _to_fen(amount: Decimal | int) -> int:

@@ -165,7 +165,8 @@ def starter_spec(library: Library, industry: str, *, example: bool, zh: bool = F
     which ``canonical`` reads back to the same ids, so both build the same contract.
     """
     ind = library.industry[industry]
-    variables = library.variables_for(industry)
+    # The variables of the contract the starter builds: its profile follows the customer's type.
+    variables = library.variables_for(industry, "consumer" if ind.customer_type == "person" else "business")
 
     def key(name: str) -> str:
         return FIELD_LABELS[name] if zh else name

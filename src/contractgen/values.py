@@ -3,9 +3,9 @@
 Owns every form a value may take beyond the plain one: yes/no as 是/否/对/错/有/无 (and true/false,
 yes/no); whole numbers in full-width digits (３), Chinese numerals (三, 十二, 一百零五) and with the
 variable's unit (三年 for 合同有效期（年）); amounts as 1,200.50, 1200元, ¥1200, 人民币1200元, 1.2万,
-in words (壹仟贰佰元整), or both (1200元（大写：壹仟贰佰元整）, checked against each other); phone
-numbers with full-width digits and an extension (021-62881234转8001). Dates are ``formats.parse_date``'s.
-Each ``to_*`` returns the value, or ``None`` when the text is not that kind of value; what is
+in words (壹仟贰佰元整), or both (1200元（大写：壹仟贰佰元整）, 人民币（大写）壹仟贰佰元整（¥1,200.00）, checked
+against each other); phone numbers with full-width digits and an extension (021-62881234转8001).
+Dates are ``formats.parse_date``'s. Each ``to_*`` returns the value, or ``None`` when the text is not that kind of value; what is
 accepted is listed in docs/values.md, generated from ``tests/value_cases.py``.
 """
 
@@ -141,8 +141,12 @@ def to_money(value: Any) -> Decimal | None:
         return None if number is None else _tidy(number)
     text = plain(value).replace("，", ",")
     words = None
+    # 人民币（大写）壹仟贰佰元整（¥1,200.00）, as the contracts print an amount: words first, figures after
+    printed = re.fullmatch(r"(?:人民币)?\s*[(（]\s*大写\s*[)）]\s*([^()（）]+?)\s*[(（]([^()（）]+)[)）]", text)
     both = re.fullmatch(r"(.*?)[(（]\s*(?:大写\s*[:：]?\s*)?([^()（）]+)[)）]", text)
-    if both:
+    if printed:
+        text, words = printed.group(2).strip(), printed.group(1).strip()
+    elif both:
         text, words = both.group(1).strip(), both.group(2).strip()
     elif re.search(r"[壹贰叁肆伍陆柒捌玖拾佰仟角分]|元整", text) and not re.search(r"\d", text):
         text, words = "", text.removeprefix("人民币").removeprefix("大写").lstrip(":：").strip()

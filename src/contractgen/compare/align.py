@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from difflib import SequenceMatcher
 
-from .. import formats
+from .. import formats, values
 from ..diff import Doc, Para, Piece, Unit, _align_paras, _annex_unit, contract_doc
 from ..model import Contract
 from ..render import docx_origin as origin
@@ -573,8 +573,25 @@ def _cut(pieces: Sequence[Piece], cuts: Sequence[tuple[int, int, Piece]]) -> tup
 # --- raw values ---------------------------------------------------------------------------------------
 
 _MONEY = re.compile(r"([0-9][0-9,，]*(?:\.[0-9]+)?)\s*(万元|元)")
+_YUAN_SIGN = re.compile(r"[¥￥]\s*([0-9][0-9,，]*(?:\.[0-9]+)?)")
 _DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 _COUNTS = {formats.chinese_count(n): n for n in range(1, 1000)} | {formats.chinese_number(n): n for n in range(1, 1000)}
+
+
+def _their_amount(text: str) -> Decimal | None:
+    """The amount their text states: words and figures as the contract prints them, else the figures
+    alone (a lawyer who changed only ``¥10,000.00`` meant the figure), else ``12,000元`` / ``1.2万元``."""
+    try:
+        amount = values.to_money(text)
+    except values.WordsDisagree as exc:
+        return exc.figure
+    if amount is not None:
+        return amount
+    m = _YUAN_SIGN.search(text) or _MONEY.search(text)
+    if m is None:
+        return None
+    amount = Decimal(m.group(1).replace(",", "").replace("，", ""))
+    return amount * 10000 if m.lastindex == 2 and m.group(2) == "万元" else amount
 
 
 def raw_value(std_text: str, std_raw: str, text: str) -> str:
@@ -585,11 +602,8 @@ def raw_value(std_text: str, std_raw: str, text: str) -> str:
         return text
     try:
         if std_text == formats.format_money(Decimal(std_raw.replace(",", ""))):
-            m = _MONEY.search(text)
-            if m:
-                amount = Decimal(m.group(1).replace(",", "").replace("，", ""))
-                if m.group(2) == "万元":
-                    amount *= 10000
+            amount = _their_amount(text)
+            if amount is not None:
                 return _plain_decimal(amount)
     except (InvalidOperation, ValueError, ArithmeticError):
         pass
