@@ -64,6 +64,19 @@ def log_download(subject: str, what: str, **detail) -> None:
                  detail={"file": what, **detail})
 
 
+def visible_contract(contract_id: int | str):  # type: ignore[no-untyped-def]
+    """The register entry an id names, if the signed-in user may see it (another team's does not exist for them)."""
+    from ..register.contracts import get_contract
+    from .security import scope
+
+    if isinstance(contract_id, str):
+        if not contract_id.isdigit():
+            return None
+        contract_id = int(contract_id)
+    entry = get_contract(register(), contract_id)
+    return entry if entry is not None and scope().allows(entry) else None
+
+
 def keep_upload(data: bytes) -> str:
     """Store an uploaded file and remember it in this session; its hash."""
     sha256, _new = register().store.put(data)

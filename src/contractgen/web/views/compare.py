@@ -15,11 +15,11 @@ from ...errors import InputError
 from ...i18n import text
 from ...model import Contract
 from ...redline import render as render_redline
-from ...register.contracts import get_contract, search
+from ...register.contracts import search
 from ...register.drafts import get_draft, list_drafts
 from ...spec import parse_spec
 from ...specdata import from_spec
-from ..documents import contract_of, keep_upload, log_download, register, uploaded
+from ..documents import contract_of, keep_upload, log_download, register, uploaded, visible_contract
 from ..security import current_user, document_policy, scope
 
 bp = Blueprint("compare", __name__, url_prefix="/compare")
@@ -28,13 +28,6 @@ UNPROCESSABLE = 422
 
 def _choices() -> dict:
     return {"contracts": search(register(), scope=scope()), "drafts": list_drafts(register(), current_user())}
-
-
-def _visible(contract_id: str):
-    """The register entry an id names, if the user may see it."""
-    entry = get_contract(register(), int(contract_id)) if contract_id.isdigit() else None
-    return entry if entry is not None and scope().allows(entry) else None
-
 
 
 @bp.get("")
@@ -62,7 +55,7 @@ def start():
 
 def _label(ref: str) -> str:
     kind, _, key = ref.partition(":")
-    if kind == "contract" and (entry := _visible(key)):
+    if kind == "contract" and (entry := visible_contract(key)):
         return entry.contract_no
     if kind == "draft" and key.isdigit() and (draft := get_draft(register(), int(key), current_user())):
         return text("web.draft-label", title=draft.title)
@@ -74,7 +67,7 @@ def _label(ref: str) -> str:
 def _contract(ref: str) -> Contract:
     """The composed contract a reference names (drafts and uploads may still have blanks)."""
     kind, _, key = ref.partition(":")
-    if kind == "contract" and (entry := _visible(key)):
+    if kind == "contract" and (entry := visible_contract(key)):
         return contract_of(entry.spec, draft=False, display=f"{entry.contract_no}.yaml")
     if kind == "draft" and key.isdigit() and (draft := get_draft(register(), int(key), current_user())):
         return contract_of(draft.spec, draft=True, display=draft.title)

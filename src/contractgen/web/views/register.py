@@ -18,11 +18,11 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ...errors import UsageError
 from ...i18n import text
-from ...register.contracts import Search, contract_zip, find_file, get_contract, handed_out, search
+from ...register.contracts import Search, contract_zip, find_file, handed_out, search
 from ...register.drafts import save_draft
 from ...register.review import MAX_SCAN, STATUSES, approve, return_contract, scan_problem, sign
 from ...specdata import to_yaml
-from ..documents import library, log_download, register
+from ..documents import library, log_download, register, visible_contract
 from ..security import address, current_user, scope
 from .contracts import yaml_download
 
@@ -49,8 +49,8 @@ def index() -> str:
 
 def _entry(contract_id: int):
     """The contract, if the user may see it (else 404: another team's contract does not exist for them)."""
-    entry = get_contract(register(), contract_id)
-    if entry is None or not scope().allows(entry):
+    entry = visible_contract(contract_id)
+    if entry is None:
         abort(404)
     return entry
 

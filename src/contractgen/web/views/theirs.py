@@ -14,11 +14,11 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 
 from ...compare.outputs import HIGH, render
 from ...compare.reader import MAX_FILE_BYTES, THEIR_CHANGES, read_returned
-from ...compare.report import Comparison, compare_returned
+from ...compare.report import compare_returned
 from ...errors import InputError
 from ...i18n import text
-from ...register.contracts import get_contract, search
-from ..documents import contract_of, keep_upload, log_download, register, uploaded
+from ...register.contracts import search
+from ..documents import contract_of, keep_upload, log_download, register, uploaded, visible_contract
 from ..security import current_user, document_policy, scope
 
 bp = Blueprint("theirs", __name__, url_prefix="/compare/theirs")
@@ -58,13 +58,13 @@ def start():
 
 def _entry(standard: str):  # type: ignore[no-untyped-def]
     kind, _, key = standard.partition(":")
-    if kind == "contract" and key.isdigit() and (entry := get_contract(register(), int(key))) and scope().allows(entry):
+    if kind == "contract" and (entry := visible_contract(key)):
         return entry
     abort(404)
 
 
-def _comparison() -> Comparison:
-    """The comparison the query names (404 for an unknown entry or file)."""
+def _comparison():  # type: ignore[no-untyped-def]
+    """The register entry and the comparison the query names (404 for an unknown entry or file)."""
     entry = _entry(request.args.get("standard", ""))
     sha256, policy = request.args.get("theirs", ""), request.args.get("changes", "show")
     if policy not in THEIR_CHANGES or not uploaded(sha256):
@@ -79,12 +79,11 @@ def _comparison() -> Comparison:
         contract = contract_of(entry.spec, draft=False, display=f"{entry.contract_no}.yaml")
     except InputError:
         abort(UNPROCESSABLE)
-    return compare_returned(contract, returned, standard_label=entry.contract_no, their_label=label,
-                            policy=policy)  # type: ignore[arg-type]
+    return entry, compare_returned(contract, returned, standard_label=entry.contract_no, their_label=label,
+                                   policy=policy)  # type: ignore[arg-type]
 
 
-def _logged(what: str) -> None:
-    entry = _entry(request.args.get("standard", ""))
+def _logged(entry, what: str) -> None:  # type: ignore[no-untyped-def]
     log_download(entry.contract_no, what, contract_id=entry.id, theirs=request.args.get("theirs", "")[:16])
 
 
@@ -94,28 +93,30 @@ def _query() -> dict[str, str]:
 
 @bp.get("/result")
 def result() -> str:
-    comparison = _comparison()
+    _, comparison = _comparison()
     return render_template("theirs_result.html", c=comparison, query=_query(),
                            high=sum(1 for d in comparison.deviations if d.category in HIGH))
 
 
 @bp.get("/report.html")
 def report_html() -> Response:
-    return document_policy(Response(render(_comparison(), "html"), mimetype="text/html"))
+    return document_policy(Response(render(_comparison()[1], "html"), mimetype="text/html"))
 
 
 @bp.get("/report.json")
 def report_json() -> Response:
-    response = Response(render(_comparison(), "json"), mimetype="application/json")
-    _logged("deviations.json")
+    entry, comparison = _comparison()
+    response = Response(render(comparison, "json"), mimetype="application/json")
+    _logged(entry, "deviations.json")
     response.headers["Content-Disposition"] = 'attachment; filename="deviations.json"'
     return response
 
 
 @bp.get("/redline.docx")
 def redline_docx() -> Response:
-    data = render(_comparison(), "docx", author=current_user() or "contractgen")
-    _logged("redline.docx")
+    entry, comparison = _comparison()
+    data = render(comparison, "docx", author=current_user() or "contractgen")
+    _logged(entry, "redline.docx")
     response = Response(data, mimetype=DOCX)
     response.headers["Content-Disposition"] = 'attachment; filename="redline.docx"'
     return response
