@@ -212,7 +212,7 @@ def test_every_registered_law_is_complete_and_every_shipped_citation_comes_from_
     for folder in ("clauses", "industries", "attachments"):
         for path in (root / folder).glob("*.yaml"):
             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-                if not line.lstrip().startswith(("#", "number:")):
+                if not line.lstrip().startswith(("#", "number:", "verified:")):
                     assert not BY_HAND.search(line), f"{path.name}:{number}: {line.strip()}"
     cited = {m for c in INDUSTRIES for m in re.findall(r"《[^》]*》", text_of(compose(spec_from(data_of(c)), LIBRARY)))}
     names = {f"《{law.name}》" for law in LIBRARY.laws}

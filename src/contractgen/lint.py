@@ -64,8 +64,9 @@ def scan_damage(path: Path, display: str) -> list[Problem]:
             problems.append(Problem(display, number, "", msg("lint.stray")))
         by_hand = BY_HAND.search(content)
         # Cited through law(), a name and an article come from the registry: one truth. A law's
-        # enacting document (``number:`` in the registry) is no citation.
-        if by_hand and not content.lstrip().startswith("number:"):
+        # enacting document and the record of how it was checked (``number:``, ``verified:`` in the
+        # registry) are no citations.
+        if by_hand and not content.lstrip().startswith(("number:", "verified:")):
             problems.append(Problem(display, number, "", msg("lint.citation-by-hand", text=by_hand.group())))
         hidden = next((c for c in line if unicodedata.category(c) == "Cf"), None)
         if hidden is not None:  # as in a spec's values: prints as nothing, or turns the text around

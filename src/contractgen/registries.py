@@ -26,7 +26,7 @@ from .yamlio import YamlMap, line_of
 LAW = "law"
 """``{{ law('民法典', 496) }}``: the exact citation of a law, regulation or judicial interpretation."""
 LAW_KINDS = ("法律", "行政法规", "司法解释", "部门规章")
-LAW_KEYS = {"name", "short", "kind", "number", "effective", "articles", "chapters"}
+LAW_KEYS = {"name", "short", "kind", "number", "effective", "articles", "chapters", "verified"}
 BODY_KEYS = {"name", "city", "aliases"}
 _RANGE = re.compile(r"^(\d+)-(\d+)$")
 BY_HAND = re.compile(r"《[^《》]*(?:法|法典|条例|规定|解释|办法|决定)》")
@@ -50,6 +50,9 @@ class Law:
     articles: tuple[tuple[int, str], ...]
     """The articles the library cites: number → what the article says (for the reviewer)."""
     chapters: tuple[tuple[int, str], ...] = ()
+    verified: str = ""
+    """How the name, document, date and articles were checked against the text of the law, and against
+    which source; empty when nobody recorded a check (docs/laws.md then says 未核对)."""
     path: str = ""
     line: int | None = None
 
@@ -215,8 +218,15 @@ class RegistryReader:
             return None
         articles = self._numbered(item, "articles", path, where)
         chapters = self._numbered(item, "chapters", path, where)
+        verified = item.get("verified")
+        if verified is not None and not isinstance(verified, str):
+            from .library import _kind_of  # library imports this module
+
+            self.problem(path, line_of(item, "verified"), f"{where}.verified",
+                         msg("library.must-be-text", kind=_kind_of(verified)))
+            verified = None
         return Law(texts["name"], texts["short"], texts["kind"], texts["number"], effective, articles, chapters,
-                   path, item.line or None)
+                   (verified or "").strip(), path, item.line or None)
 
     def _numbered(self, item: YamlMap, key: str, path: str, where: str) -> tuple[tuple[int, str], ...]:
         raw = item.get(key)
