@@ -216,6 +216,7 @@ def clauses(industry: str | None, as_json: bool, layers: tuple[Path, ...]) -> No
 def vars_(industry: str, as_json: bool, layers: tuple[Path, ...]) -> None:
     """Every variable an industry's contract can take."""
     from .compose import _raw
+    from .library import type_name
 
     library = _library(layers)
     rows = []
@@ -225,7 +226,7 @@ def vars_(industry: str, as_json: bool, layers: tuple[Path, ...]) -> None:
         for key in ("min", "max"):
             if getattr(v, key) is not None:
                 row[key] = str(getattr(v, key))
-        for key in ("pattern", "max_length", "format"):
+        for key in ("pattern", "pattern_label", "max_length", "format"):
             if getattr(v, key) is not None:
                 row[key] = getattr(v, key)
         if v.choices:
@@ -236,7 +237,9 @@ def vars_(industry: str, as_json: bool, layers: tuple[Path, ...]) -> None:
     else:
         for row in rows:
             need = text("cli.vars-required") if row["required"] else text("cli.vars-default", default=row["default"])
-            click.echo(f"{row['name']:<36} {row['type']:<8} {need:<16} {row['label']}")
+            kind = text("cli.vars-type-form", type=type_name(row["type"]), form=row["pattern_label"]) \
+                if "pattern_label" in row else str(type_name(row["type"]))
+            click.echo(f"{row['name']:<36} {kind:<8} {need:<16} {row['label']}")
 
 
 @cli.command()

@@ -392,7 +392,8 @@ def library_doc(library: Library, label: str) -> Doc:
     for v in library.variables:
         facts.append(Unit(f"variable:{v.name}", "variable", v.label, meta=_meta([
             ("type", v.type), ("label", v.label), ("description", v.description), ("default", _raw(v.default)),
-            ("min", v.min), ("max", v.max), ("pattern", v.pattern), ("max_length", v.max_length),
+            ("min", v.min), ("max", v.max), ("pattern", v.pattern), ("pattern_label", v.pattern_label),
+            ("max_length", v.max_length),
             ("choices", v.choices), ("format", v.format), ("example", _raw(v.example))])))
     for ind in library.industries:
         facts.append(Unit(f"industry:{ind.id}", "industry", ind.name, meta=_meta([

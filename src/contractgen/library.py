@@ -88,6 +88,8 @@ class Variable:
     min: Decimal | None = None
     max: Decimal | None = None
     pattern: str | None = None
+    pattern_label: str | None = None
+    """What ``pattern`` accepts, in words, for people (电子邮箱地址): shown where the pattern would be."""
     max_length: int | None = None
     choices: tuple[str, ...] = ()
     format: str | None = None
@@ -356,7 +358,7 @@ _COMMON_NODE_KEYS = {"id", "kind", "title", "version", "text", "condition", "gro
 ARTICLE_KEYS = _COMMON_NODE_KEYS | {"order", "clauses", "generate"}
 NESTED_CLAUSE_KEYS = _COMMON_NODE_KEYS | {"items"}
 ATTACHED_CLAUSE_KEYS = NESTED_CLAUSE_KEYS | {"article", "order"}
-VARIABLE_KEYS = {"type", "label", "description", "default", "min", "max", "pattern", "max_length", "choices",
+VARIABLE_KEYS = {"type", "label", "description", "default", "min", "max", "pattern", "pattern_label", "max_length", "choices",
                  "format", "example", "examples", "aliases", "profiles", "profile_choices", "choices_from"}
 INDUSTRY_KEYS = {"id", "name", "title", "roles", "customer_type", "annexes", "aliases"}
 ANNEX_KEYS = {"id", "title", "version", "kind", "industries", "intro", "sections", "form", "aliases", "profiles"}
@@ -606,6 +608,10 @@ class _Reader:
                 self.problem(path, line_of(spec, "pattern"), f"{prefix}.pattern",
                              msg("library.invalid-pattern", detail=str(exc), position=(exc.pos or 0) + 1))
                 pattern = None
+        pattern_label = self.text(spec, "pattern_label", path, prefix) or None
+        if pattern_label is not None and "pattern" not in spec:
+            self.problem(path, line_of(spec, "pattern_label"), f"{prefix}.pattern_label",
+                         msg("library.pattern-label-needs-pattern"))
         choices = self.texts(spec, "choices", path, prefix)
         if vtype == "enum" and not choices and "choices_from" not in spec:
             self.problem(path, line, f"{prefix}.choices", msg("library.enum-needs-choices"))
@@ -626,7 +632,8 @@ class _Reader:
                              msg("library.choices-from-needs-enum"))
         variable = Variable(
             name=name, type=vtype, label=label, description=description, loc=Loc(path, line),
-            min=bounds.get("min"), max=bounds.get("max"), pattern=pattern, max_length=max_length,
+            min=bounds.get("min"), max=bounds.get("max"), pattern=pattern, pattern_label=pattern_label,
+            max_length=max_length,
             choices=choices, format=fmt, aliases=self.texts(spec, "aliases", path, prefix),
             profiles=self.profiles(spec, path, prefix), profile_choices=self.profile_choices(spec, choices, path, prefix),
             choices_from=choices_from,
@@ -1058,6 +1065,16 @@ def load_library(layers: Sequence[Path] = (), *, builtin: bool = True) -> Librar
 
 # --- values --------------------------------------------------------------------------------------
 
+def type_name(vtype: str) -> Message:
+    """A variable type in words (文本, 整数, 金额…): what people read instead of ``string`` or ``int``."""
+    return msg(f"library.type.{vtype}")
+
+
+def variable_form(variable: Variable) -> Message | str:
+    """The form a patterned text must have, in words (电子邮箱地址): its ``pattern_label``, never the pattern."""
+    return variable.pattern_label or msg("value.expected-form")
+
+
 def value_problem(variable: Variable, value: Any) -> Message | None:
     """Why ``value`` does not fit ``variable`` (type and constraints), or ``None``."""
     if isinstance(value, (str, int, float)) and len(str(value)) > MAX_SHOWN:
@@ -1139,7 +1156,7 @@ def _value_problem(variable: Variable, value: Any, shown: Any) -> Message | None
         return problem
     if variable.pattern and not re.search(variable.pattern, text):
         example = msg("value.for-example", example=variable.example) if variable.example is not None else ""
-        return msg("value.pattern", pattern=variable.pattern, value=shown, example=example)
+        return msg("value.pattern", form=variable_form(variable), value=shown, example=example)
     return None
 
 

@@ -93,6 +93,10 @@ def lint(layers: Sequence[Path] = ()) -> list[Problem]:
         if variable.name not in used:
             problems.append(Problem(variable.loc.path, variable.loc.line, f"variables.{variable.name}",
                                     msg("lint.unused-variable"), label=variable.label))
+    for variable in library.variables:
+        if variable.pattern and not variable.pattern_label:
+            problems.append(Problem(variable.loc.path, variable.loc.line, f"variables.{variable.name}.pattern_label",
+                                    msg("lint.pattern-unlabelled"), label=variable.label))
     for article in library.articles:
         for node in (article, *article.clauses):
             wording = " ".join((node.text, *getattr(node, "items", ())))

@@ -20,7 +20,7 @@ from . import formats, names, values
 from .errors import Problem, SpecError
 from .files import UnreadableFile, read_bounded
 from .i18n import msg
-from .library import ArticleDef, ClauseDef, Library, Variable
+from .library import ArticleDef, ClauseDef, Library, Variable, type_name
 from .yamlio import YamlMap, decode, parse_yaml
 
 SPEC_KEYS = ("industry", "profile", "frame", "main_contract", "contract_no", "title", "sign_date", "sign_place",
@@ -273,15 +273,15 @@ def _party_lines(values: dict[str, str], kind: str, zh: bool) -> list[str]:
 
 
 def _variable_lines(variable: Variable, example: bool, key: str, zh: bool = False, industry: str = "") -> list[str]:
-    facts = [variable.type]
+    facts = [type_name(variable.type).render("zh")]
     if variable.min is not None:
         facts.append(f"最小 {variable.min}")
     if variable.max is not None:
         facts.append(f"最大 {variable.max}")
     if variable.choices:
         facts.append("可选：" + "、".join(variable.choices))
-    if variable.pattern:
-        facts.append(f"格式 {variable.pattern}")
+    if variable.pattern_label:
+        facts.append(f"应为{variable.pattern_label}")
     facts.append("必填" if variable.required else f"默认 {_plain(variable.default)}")
     comment = f"  # {variable.label}：{variable.description}（{'；'.join(facts)}）"
     value = variable.example_for(industry)
