@@ -268,6 +268,7 @@ def manifest(contract: Contract, outputs: Sequence[Output], *, spec_name: str, s
         clauses += [{"id": c.id, "number": c.number, "version": c.version} for c in article.clauses]
     return {
         "spec": spec_name, "spec_sha256": spec_sha256, "industry": contract.industry, "draft": contract.draft,
+        **({"blank": True} if contract.blank else {}),
         "library": {"layers": list(contract.library.layers), "version": contract.library.version},
         "clauses": clauses, "files": file_entries(outputs),
     }

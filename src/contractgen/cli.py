@@ -260,20 +260,27 @@ def _compose(spec_path: Path, layers: tuple[Path, ...], draft: bool) -> tuple[Sp
     return spec, contract
 
 
-def _compose_all(spec_paths: Sequence[Path], layers: tuple[Path, ...], draft: bool) -> list[tuple[Spec, Contract]]:
+def _names_industry(source: str | Path) -> bool:
+    """Whether an INDUSTRY|SPEC argument names an industry: no such file, and not written as one."""
+    return not Path(source).exists() and Path(source).suffix not in (".yaml", ".yml") and "/" not in str(source)
+
+
+def _compose_all(spec_paths: Sequence[Path], layers: tuple[Path, ...], draft: bool,
+                 blank: bool = False) -> list[tuple[Spec, Contract]]:
     """Read and compose every spec (``Spec``, ``Contract``), reporting the problems of all of them at once.
 
     The library is loaded only once a spec has been read, so a broken spec is reported without
-    waiting for it; with one spec, each error is raised as it is.
+    waiting for it; with one spec, each error is raised as it is. ``blank``: blank model texts, of a
+    spec's contract or of an industry's (a path that ``_names_industry``).
     """
-    from .compose import compose
+    from .compose import compose, industry_spec
     from .spec import load_spec
 
     failures: list[InputError] = []
-    specs = []
+    specs: list[Spec | str] = []
     for path in spec_paths:
         try:
-            specs.append(load_spec(path))
+            specs.append(str(path) if blank and _names_industry(path) else load_spec(path))
         except InputError as exc:
             failures.append(exc)
     built = []
@@ -284,7 +291,9 @@ def _compose_all(spec_paths: Sequence[Path], layers: tuple[Path, ...], draft: bo
             raise _all_problems([*failures, exc]) from None
         for spec in specs:
             try:
-                built.append((spec, compose(spec, library, draft=draft)))
+                if isinstance(spec, str):
+                    spec = industry_spec(_industry(library, spec))
+                built.append((spec, compose(spec, library, draft=draft, blank=blank)))
             except InputError as exc:
                 failures.append(exc)
     if failures:
@@ -316,6 +325,8 @@ def compose_cmd(spec_path: Path, draft: bool, layers: tuple[Path, ...]) -> None:
 @click.option("--format", "fmt", default="docx,pdf", show_default=True,
               help="Comma-separated: docx, pdf, html, md, json.")
 @click.option("--draft", is_flag=True, help="Build even with missing values (shown as blanks, marked 草稿).")
+@click.option("--blank", is_flag=True,
+              help="A model text to fill in by hand (使用说明, □ options, blanks) of an industry or a spec's contract.")
 @click.option("--bundle", is_flag=True, help="Also append the annexes to the contract file.")
 @click.option("--reference-docx", type=click.Path(path_type=Path), help="Your own DOCX template (styles, letterhead).")
 @click.option("--force", is_flag=True, help="Replace an existing, non-empty output folder.")
@@ -323,13 +334,14 @@ def compose_cmd(spec_path: Path, draft: bool, layers: tuple[Path, ...]) -> None:
               help="Processes rendering contracts at once (several specs).")
 @pdf_options
 @library_option
-def build(spec_paths: tuple[Path, ...], out_dir: Path, fmt: str, draft: bool, bundle: bool,
+def build(spec_paths: tuple[Path, ...], out_dir: Path, fmt: str, draft: bool, blank: bool, bundle: bool,
           reference_docx: Path | None, force: bool, jobs: int | None, pdf_engine: str | None,
           pdf_standard: str | None, layers: tuple[Path, ...]) -> None:
     """Build contracts and their annexes into a folder, with manifest.json.
 
     With several specs, each contract goes into a subfolder named after its spec file
-    (a/hotel.yaml → OUT/hotel/), rendered on several processes at once (--jobs).
+    (a/hotel.yaml → OUT/hotel/), rendered on several processes at once (--jobs). With --blank, each
+    argument is an industry or a spec, and the contract a model text to fill in by hand.
     """
     from .build import batch_folders, check_output_folder, default_jobs, parse_formats
 
@@ -337,10 +349,12 @@ def build(spec_paths: tuple[Path, ...], out_dir: Path, fmt: str, draft: bool, bu
     pdf = _pdf_choice(formats, pdf_engine, pdf_standard)
     if jobs is not None and jobs < 1:
         raise UsageError(msg("build.jobs-too-few", option="--jobs", jobs=jobs))
+    if blank and draft:
+        raise UsageError(msg("build.blank-not-draft"))
     subfolders = batch_folders(spec_paths, out_dir)
     keep = (*spec_paths, *layers, *([reference_docx] if reference_docx else []))
     check_output_folder(out_dir, force=force, keep=keep)  # before the work, not after it
-    built = _compose_all(spec_paths, layers, draft)
+    built = _compose_all(spec_paths, layers, draft, blank)
     if len(built) == 1:
         _build_one(*built[0], out_dir, formats, bundle, reference_docx, force, keep, pdf)
     else:
@@ -356,8 +370,8 @@ def _build_one(spec: Spec, contract: Contract, out_dir: Path, formats: Sequence[
     outputs = render_outputs(contract, formats, bundle=bundle, reference_docx=reference_docx, **pdf)
     write_outputs(out_dir, outputs, manifest(contract, outputs, spec_name=Path(spec.path).name,
                                              spec_sha256=spec.sha256), force=force, keep=keep)
-    click.echo(text("cli.built-draft" if contract.draft else "cli.built", folder=str(out_dir), files=len(outputs),
-                    title=contract.title))
+    click.echo(text("cli.built-draft" if contract.draft else "cli.built-blank" if contract.blank else "cli.built",
+                    folder=str(out_dir), files=len(outputs), title=contract.title))
 
 
 def _build_many(built: Sequence[tuple[Spec, Contract]], subfolders: Sequence[str], out_dir: Path,
@@ -483,7 +497,7 @@ def annex(source: str, out_dir: Path, fmt: str, draft: bool, force: bool, layers
     library = _library(layers)
     if source in library.industry:
         contract = blank_annexes(library, source)
-    elif not Path(source).exists() and Path(source).suffix not in (".yaml", ".yml") and "/" not in source:
+    elif _names_industry(source):
         _industry(library, source)  # `annex Hotel` meant an industry, not a file: unknown, with a suggestion
     else:
         _, contract = _compose(Path(source), layers, draft)

@@ -10,6 +10,7 @@ reported at once, each naming the spec's file, line and field.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -36,7 +37,7 @@ from .library import (
     unknown_industry,
     value_problem,
 )
-from .model import Annex, Article, Clause, Contract, LibraryInfo, MainContract, Paragraph, Party, Run, Section
+from .model import BOX, Annex, Article, Clause, Contract, LibraryInfo, MainContract, Paragraph, Party, Run, Section
 from .registries import LAW
 from .spec import (
     FRAMES,
@@ -59,6 +60,18 @@ _MARK_RE = re.compile(f"{MARK_OPEN}(\\d+){MARK_CLOSE}")
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 BLANK = "＿＿＿＿"
+BLANK_WIDTHS = {"int": 4, "decimal": 4, "date": 9, "money": 10, "string": 12, "enum": 10, "bool": 3}
+"""How many characters wide a blank of each type is in a blank model text: room to write by hand."""
+PARTY_WIDTHS = {"name": 12, "credit_code": 12, "id_number": 12, "address": 16, "representative": 8, "contact": 8,
+                "phone": 10, "email": 12, "agent": 8, "relation": 6}
+MAX_OPTIONS = 6
+"""An enum of at most this many choices prints as □ options in a blank model text; a longer list (the
+arbitration bodies) as a blank to write the choice in."""
+WRITING_LINES = 6
+"""The empty lines a ``generate: lines`` article (补充条款) leaves to write on."""
+INSTRUCTIONS_HEADING = "使用说明"
+BLANK_SPEC_KEYS = ("industry", "profile", "frame", "title", "include", "exclude", "annexes")
+"""What a spec gives a blank model text: its shape, never a value, a name or a choice."""
 
 PARTY_LABELS = {
     "credit_code": "统一社会信用代码", "id_number": "身份证号码", "address": "住所", "representative": "法定代表人",
@@ -88,12 +101,18 @@ class _Ctx:
     draft: bool
     problems: list[Problem]
     values: dict[str, Any]
-    runs: list[Run]
+    runs: list[Run | tuple[Run, ...]]
+    """What each mark in rendered template text stands for: a run, or several (a blank's □ options)."""
     numbers: dict[str, str]
     profile: str = "business"
     """consumer | business: which clauses, variables and choices the contract takes."""
     facts: dict[str, Any] = field(default_factory=dict)
     """What a condition may read besides the values (``templates.CONDITION_NAMES``)."""
+    blank: bool = False
+    """A blank model text: every value blank, every alternative offered, conditions left to tick."""
+    optional: set[str] = field(default_factory=set)
+    """In a blank model text, the articles and clauses whose condition depends on the values: printed
+    with a □ to tick when they apply."""
 
     def problem(self, container: Any, key: Any, fld: str, message: Message) -> None:
         """A problem at ``container[key]``'s line."""
@@ -104,14 +123,22 @@ class _Ctx:
         self.problems.append(Problem(self.spec.path, line, fld, message, label=field_label(fld, self.library)))
 
 
-def compose(spec: Spec, library: Library, *, draft: bool = False) -> Contract:
-    """Compose the contract a spec describes; raises ``SpecError`` listing every problem."""
+def compose(spec: Spec, library: Library, *, draft: bool = False, blank: bool = False) -> Contract:
+    """Compose the contract a spec describes; raises ``SpecError`` listing every problem.
+
+    ``blank``: the blank model text (示范文本) of the spec's contract, to fill in by hand: only the spec's
+    shape counts (``BLANK_SPEC_KEYS``, the customer's type); every value and name is a blank, every
+    alternative a □ option, and a clause that applies only in some deals is printed with a □ to tick.
+    """
     problems: list[Problem] = []
     spec = canonical(spec, library, problems)  # Chinese keys and names → ids
+    if blank:
+        spec = _blank_spec(spec)
     data = spec.data
     if problems and not (isinstance(data.get("industry"), str) and data["industry"] in library.industry):
         raise SpecError(problems)  # an ambiguous industry: nothing else can be checked
-    ctx = _Ctx(spec, library, draft, problems, {}, [], {})
+    # A blank model text is composed as leniently as a draft (nothing is required), but is no draft.
+    ctx = _Ctx(spec, library, draft or blank, problems, {}, [], {}, blank=blank)
     for key in data:
         if key not in SPEC_KEYS:
             ctx.problem(data, key, str(key), msg("spec.unknown-key", hint=did_you_mean(key, SPEC_KEYS)))
@@ -136,7 +163,7 @@ def compose(spec: Spec, library: Library, *, draft: bool = False) -> Contract:
     meta = _meta(ctx)
     frame, main_contract = _frame(ctx, meta["sign_date"])
     _check_minor(ctx, parties[0], meta["sign_date"])
-    ctx.facts.update(frame=frame, guardian=parties[0].guardian is not None)
+    ctx.facts.update(frame=frame, guardian=parties[0].guardian is not None, blank=blank)
 
     # Conditions could only be judged once values were read; drop what does not hold, then number.
     # A value is needed only where the contract still uses it (a supplement has no price to fill in),
@@ -166,6 +193,9 @@ def compose(spec: Spec, library: Library, *, draft: bool = False) -> Contract:
     acknowledgement: tuple[Paragraph, ...] = ()
     if ctx.profile == "consumer" and any(a.prominent or any(c.prominent for c in a.clauses) for a in composed_articles):
         acknowledgement = _paragraphs(ctx, library.acknowledgement, builtins, where=None)
+    instructions = None
+    if blank and library.blank_instructions:
+        instructions = Section(INSTRUCTIONS_HEADING, _paragraphs(ctx, library.blank_instructions, builtins, where=None))
     return Contract(
         title=meta["title"] or default_title(industry.title, frame), industry=industry.id, industry_name=industry.name,
         contract_no=meta["contract_no"], sign_date=meta["sign_date"], sign_place=meta["sign_place"],
@@ -174,8 +204,24 @@ def compose(spec: Spec, library: Library, *, draft: bool = False) -> Contract:
         values=tuple(sorted((k, _raw(v)) for k, v in ctx.values.items() if k in used)),
         blanks=tuple(sorted(k for k, v in ctx.values.items() if v is None and k in used)),
         profile=ctx.profile, frame=frame, main_contract=main_contract,  # type: ignore[arg-type]
-        acknowledgement=acknowledgement,
+        acknowledgement=acknowledgement, blank=blank, instructions=instructions,
     )
+
+
+def _blank_spec(spec: Spec) -> Spec:
+    """The spec with only what shapes a blank model text: ``BLANK_SPEC_KEYS`` and the customer's type."""
+    def kept(source: Any, keys: Iterable[str]) -> YamlMap:
+        out = YamlMap((k, v) for k, v in source.items() if k in keys)
+        out.line, out.key_lines = getattr(source, "line", 0), {k: line_of(source, k) or 0 for k in out}
+        return out
+
+    data = kept(spec.data, BLANK_SPEC_KEYS)
+    parties = spec.data.get("parties")
+    customer = parties.get("customer") if isinstance(parties, dict) else None
+    if isinstance(customer, dict) and customer.get("type") is not None:
+        data["parties"] = kept(parties, ("customer",))
+        data["parties"]["customer"] = kept(customer, ("type",))
+    return replace(spec, data=data)
 
 
 def _profile(ctx: _Ctx, industry: Any) -> str:
@@ -273,21 +319,23 @@ def _read_options(ctx: _Ctx, industry: str) -> _Options:
     return _Options(frozenset(include), frozenset(exclude), choose)
 
 
-def _wanted(node: ArticleDef | ClauseDef, options: _Options, parent: ArticleDef | None = None) -> bool:
+def _wanted(node: ArticleDef | ClauseDef, options: _Options, parent: ArticleDef | None = None,
+            every_alternative: bool = False) -> bool:
     if node.id in options.exclude:
         return False
     # The clauses of an optional article come with it; only the article itself needs including.
     if node.kind == "optional" and node.id not in options.include and not (parent and parent.kind == "optional"):
         return False
-    return not (node.group and options.choose.get(node.group) != node.choice)
+    return every_alternative or not (node.group and options.choose.get(node.group) != node.choice)
 
 
 def _select(ctx: _Ctx, industry: str, options: _Options) -> list[ArticleDef]:
+    """The articles and clauses the spec asks for; in a blank model text every alternative, as □ options."""
     selected = []
     for article in ctx.library.articles_for(industry, ctx.profile):
-        if not _wanted(article, options):
+        if not _wanted(article, options, every_alternative=ctx.blank):
             continue
-        clauses = tuple(c for c in article.clauses if _wanted(c, options, article))
+        clauses = tuple(c for c in article.clauses if _wanted(c, options, article, ctx.blank))
         selected.append(_with_clauses(article, clauses))
     return selected
 
@@ -299,19 +347,57 @@ def _with_clauses(article: ArticleDef, clauses: tuple[ClauseDef, ...]) -> Articl
 def _apply_conditions(ctx: _Ctx, articles: list[ArticleDef]) -> list[ArticleDef]:
     kept = []
     for article in articles:
-        if _holds(ctx, article.condition):
-            kept.append(_with_clauses(article, tuple(c for c in article.clauses if _holds(ctx, c.condition))))
+        if _kept(ctx, article):
+            kept.append(_with_clauses(article, tuple(c for c in article.clauses if _kept(ctx, c))))
     return kept
 
 
-def _holds(ctx: _Ctx, condition: str | None) -> bool:
+def _kept(ctx: _Ctx, node: ArticleDef | ClauseDef) -> bool:
+    """Whether the node's condition holds; in a blank model text, whether it can hold (and when it
+    need not, the node goes into ``ctx.optional``)."""
+    if not ctx.blank:
+        return _holds(ctx, node.condition)
+    outcomes = set(_outcomes(ctx, node.condition))
+    if outcomes == {True, False}:
+        ctx.optional.add(node.id)
+    return True in outcomes
+
+
+def _holds(ctx: _Ctx, condition: str | None, assignment: dict[str, Any] | None = None) -> bool:
+    """Whether the condition holds for the contract's values and facts (or those ``assignment`` gives)."""
     if not condition:
         return True
     values = {k: (v if v is not None else False) for k, v in ctx.values.items()} | {"profile": ctx.profile} | ctx.facts
+    values |= assignment or {}
     try:
         return bool(templates.environment().compile_expression(condition, undefined_to_none=False)(**values))
     except templates.RENDER_ERRORS as exc:
         raise _template_failure(None, msg("compose.what-condition", condition=condition), exc) from None
+
+
+def _outcomes(ctx: _Ctx, condition: str | None) -> list[bool]:
+    """The condition's truth for every value the deals a blank model text serves may give what it reads:
+    yes and no, each choice of an enum, a number's zero and example, a text's example and none; a
+    guardian may sign for a consumer, whose customer may be a minor."""
+    if not condition:
+        return [True]
+    names = [n for n in sorted(templates.names_used("{{ " + condition + " }}"))
+             if n in ctx.library.variable or n == "guardian"]
+    candidates: list[tuple[Any, ...]] = []
+    for name in names:
+        variable = ctx.library.variable.get(name)
+        if variable is None:  # guardian
+            candidates.append((True, False) if ctx.profile == "consumer" else (False,))
+        elif variable.type == "bool":
+            candidates.append((True, False))
+        elif variable.type == "enum":
+            candidates.append(variable.choices_for(ctx.profile))
+        elif variable.type in ("int", "decimal", "money"):
+            candidates.append((0, _example_value(variable)))
+        else:
+            candidates.append(("", _example_value(variable)))
+    return [_holds(ctx, condition, dict(zip(names, combination, strict=True)))
+            for combination in itertools.product(*candidates)]
 
 
 def _select_annexes(ctx: _Ctx, industry: str) -> list[AnnexDef]:
@@ -364,7 +450,7 @@ def _read_values(ctx: _Ctx, industry: str, used: set[str]) -> list[tuple[str, Pr
             continue
         given = raw.get(name)
         if given is None or (isinstance(given, str) and not given.strip() and variable.type != "string"):
-            if variable.default is not None:
+            if variable.default is not None and not ctx.blank:  # a model text fills in nothing
                 ctx.values[name] = variable.default
             else:
                 ctx.values[name] = None
@@ -401,14 +487,18 @@ def _parties(ctx: _Ctx, industry: Any) -> tuple[Party, Party]:
             ctx.problem(raw, role, f"parties.{role}", msg("spec.unknown-party", hint=did_you_mean(str(role), roles)))
     customer = _party(ctx, raw, "customer", "甲方", industry.customer_role, industry.customer_type)
     provider = _party(ctx, raw, "provider", "乙方", industry.provider_role, "organization")
-    if raw.get("guardian") is not None:
+    # A blank consumer contract's customer may be a minor: it has the guardian's lines, to strike out.
+    if raw.get("guardian") is not None or (ctx.blank and ctx.profile == "consumer" and customer.kind == "person"):
         customer = _with_guardian(ctx, raw, customer)
     return customer, provider
 
 
 def _with_guardian(ctx: _Ctx, parties: Any, customer: Party) -> Party:
     """The customer with the 监护人 who signs for them: named in the parties block and the signature block."""
-    data = parties["guardian"]
+    data = parties.get("guardian")
+    if ctx.blank:  # the guardian's lines, all blank
+        data = YamlMap()
+        data.key_lines = {}
     where = "parties.guardian"
     if not isinstance(data, dict):
         ctx.problem(parties, "guardian", where, msg("spec.party-must-be-mapping"))
@@ -430,9 +520,9 @@ def _with_guardian(ctx: _Ctx, parties: Any, customer: Party) -> Party:
         label = "监护人姓名" if key == "name" else PARTY_LABELS[key]
         if key in fields:
             return Run(fields[key], kind="value", var=f"guardian.{key}", raw=fields[key])
-        return Run(f"{BLANK}（{label}）", kind="blank", var=f"guardian.{key}", raw=label)
+        return _blank(ctx, f"guardian.{key}", label, PARTY_WIDTHS[key])
 
-    shown = [k for k in GUARDIAN_KEYS[1:] if k in fields or (ctx.draft and k == "relation")]
+    shown = [k for k in GUARDIAN_KEYS[1:] if k in fields or (ctx.draft and k == "relation") or ctx.blank]
     lines = (("监护人", run("name")),
              *((f"监护人{PARTY_LABELS[k]}" if k != "relation" else PARTY_LABELS[k], run(k)) for k in shown))
     return replace(customer, details=customer.details + lines, guardian=run("name"))
@@ -520,15 +610,16 @@ def _party(ctx: _Ctx, parties: Any, role: str, designation: str, label: str, def
         if key in fields:
             return Run(fields[key], kind="value", var=f"{role}.{key}", raw=fields[key])
         label = "名称" if key == "name" and kind == "organization" else ("姓名" if key == "name" else PARTY_LABELS[key])
-        return Run(f"{BLANK}（{label}）", kind="blank", var=f"{role}.{key}", raw=label)
+        return _blank(ctx, f"{role}.{key}", label, PARTY_WIDTHS[key])
 
     order = (["credit_code", "address", "representative", "contact", "phone", "email", "agent"]
              if kind == "organization" else ["id_number", "address", "phone", "email", "agent"])
-    shown = [k for k in order if k in fields or (ctx.draft and k in ("credit_code", "address", "representative")
-                                                  and kind == "organization")]
+    # A blank model text has every line, a 委托代理人's too: whoever fills it in strikes out what does not apply.
+    shown = [k for k in order if k in fields or ctx.blank or (ctx.draft and k in ("credit_code", "address", "representative")
+                                                              and kind == "organization")]
     details = tuple((PARTY_LABELS[k] if not (k == "address" and kind == "person") else "住址", run(k)) for k in shown)
     return Party(role=role, designation=designation, label=label, kind=kind, name=run("name"),  # type: ignore[arg-type]
-                 details=details, agent=run("agent") if "agent" in fields else None)
+                 details=details, agent=run("agent") if "agent" in fields or ctx.blank else None)
 
 
 def _meta(ctx: _Ctx) -> dict[str, Any]:
@@ -589,7 +680,7 @@ def _frame(ctx: _Ctx, sign_date: dt.date | None) -> tuple[str, MainContract | No
         label = "主合同" + MAIN_CONTRACT_LABELS[key]
         if not ctx.draft and key != "number":
             ctx.problem(raw, key, f"main_contract.{key}", msg("spec.main-contract-field-needed"))
-        return Run(f"{BLANK}（{label}）", kind="blank", var=f"main_contract.{key}", raw=label)
+        return _blank(ctx, f"main_contract.{key}", label, BLANK_WIDTHS["date" if key == "date" else "string"])
 
     texts: dict[str, Run | None] = {}
     for key, limit in (("title", MAX_LENGTHS["title"]), ("number", MAX_LENGTHS["number"])):
@@ -641,8 +732,16 @@ def _number_all(ctx: _Ctx, articles: list[ArticleDef]) -> None:
     chinese = ctx.library.numbering == "chinese"
     for a_i, article in enumerate(articles, 1):
         ctx.numbers[article.id] = formats.article_number(a_i)
-        for c_i, clause in enumerate(article.clauses, 1):
+        groups: dict[str, str] = {}  # a blank model text's alternatives share one number, as one clause
+        c_i = 0
+        for clause in article.clauses:
+            if ctx.blank and clause.group in groups:
+                ctx.numbers[clause.id] = groups[clause.group]
+                continue
+            c_i += 1
             ctx.numbers[clause.id] = (formats.chinese_ordinal_paren(c_i) if chinese else f"{a_i}.{c_i}")
+            if ctx.blank and clause.group:
+                groups[clause.group] = ctx.numbers[clause.id]
 
 
 def _ref_text(ctx: _Ctx, ident: str) -> str:
@@ -667,15 +766,44 @@ def _article(ctx: _Ctx, article: ArticleDef, index: int, builtins: dict[str, str
     paragraphs = _paragraphs(ctx, article.text, builtins, where=article)
     if article.generate == "annexes":
         paragraphs += tuple(Paragraph((Run(f"{number}：{a.title}"),)) for number, a in annexes)
-    clauses = tuple(
-        Clause(id=c.id, number=ctx.numbers[c.id], title=c.title, version=c.version, kind=c.kind,
-               paragraphs=_paragraphs(ctx, c.text, builtins, where=c) + _items(ctx, c.items, builtins, c),
-               attrs=_attrs(c), prominent="notice" in (c.standard_term, article.standard_term))
-        for c in article.clauses
-    )
+    if article.generate == "lines":
+        paragraphs += (Paragraph((Run("", kind="line", var=article.id),)),) * WRITING_LINES
+    # An article that applies only in some deals (or one of alternative articles) gets a box to tick.
+    if article.id in ctx.optional or (ctx.blank and article.group):
+        paragraphs = (Paragraph((Run(f"{BOX}适用本条", kind="option", var=article.id, raw="适用"),
+                                 Run("（不适用的，划去本条）"))), *paragraphs)
+    clauses = []
+    for c in article.clauses:
+        prominent = "notice" in (c.standard_term, article.standard_term)
+        body = _paragraphs(ctx, c.text, builtins, where=c) + _items(ctx, c.items, builtins, c)
+        if c.id in ctx.optional:
+            body = _boxed(body, Run(BOX, kind="option", var=c.id, raw="适用"))
+        if ctx.blank and c.group:  # every alternative under its box, in one clause: □诉讼：…… □仲裁：……
+            body = _boxed(body, Run(f"{BOX}{_choice_label(c)}：", kind="option", var=c.group, raw=c.choice))
+            if clauses and clauses[-1].attrs == (("group", c.group),):
+                first = clauses.pop()
+                clauses.append(replace(first, paragraphs=first.paragraphs + body, prominent=first.prominent or prominent))
+                continue
+            clauses.append(Clause(id=c.id, number=ctx.numbers[c.id], title="", version=c.version, kind=c.kind,
+                                  paragraphs=body, attrs=(("group", c.group),), prominent=prominent))
+            continue
+        clauses.append(Clause(id=c.id, number=ctx.numbers[c.id], title=c.title, version=c.version, kind=c.kind,
+                              paragraphs=body, attrs=_attrs(c), prominent=prominent))
     return Article(id=article.id, number=ctx.numbers[article.id], index=index, title=article.title,
-                   version=article.version, kind=article.kind, paragraphs=paragraphs, clauses=clauses,
+                   version=article.version, kind=article.kind, paragraphs=paragraphs, clauses=tuple(clauses),
                    attrs=_attrs(article), prominent=article.standard_term == "notice")
+
+
+def _boxed(paragraphs: tuple[Paragraph, ...], box: Run) -> tuple[Paragraph, ...]:
+    """The paragraphs with a box to tick before the first (on a line of its own before an item)."""
+    if not paragraphs or paragraphs[0].number:
+        return (Paragraph((box,)), *paragraphs)
+    return (replace(paragraphs[0], runs=(box, *paragraphs[0].runs)), *paragraphs[1:])
+
+
+def _choice_label(node: ClauseDef) -> str:
+    """An alternative's name for its box: its first Chinese alias (诉讼), else its title or choice."""
+    return node.aliases[0] if node.aliases else node.title or node.choice or node.id
 
 
 def _attrs(node: ArticleDef | ClauseDef) -> tuple[tuple[str, str], ...]:
@@ -698,7 +826,7 @@ def _items(ctx: _Ctx, items: Iterable[str], builtins: dict[str, str], where: Any
 def _paragraphs(ctx: _Ctx, source: str, builtins: dict[str, str], where: Any) -> tuple[Paragraph, ...]:
     if not source:
         return ()
-    marks: list[Run] = ctx.runs
+    marks = ctx.runs
     context = dict(builtins)
     # Only the values this template reads: formatting every value for every paragraph made
     # composing several times slower (make bench, docs/benchmarks.md).
@@ -784,18 +912,19 @@ def _example_value(variable: Variable) -> Any:
     return {"bool": True, "int": 1, "decimal": 1, "money": 1, "date": dt.date(2026, 12, 1)}.get(variable.type, "")
 
 
-def _mark(marks: list[Run], run: Run) -> str:
+def _mark(marks: list[Run | tuple[Run, ...]], run: Run | tuple[Run, ...]) -> str:
     marks.append(run)
     return f"{MARK_OPEN}{len(marks) - 1}{MARK_CLOSE}"
 
 
-def _runs(text: str, marks: list[Run]) -> tuple[Run, ...]:
+def _runs(text: str, marks: list[Run | tuple[Run, ...]]) -> tuple[Run, ...]:
     runs: list[Run] = []
     pos = 0
     for match in _MARK_RE.finditer(text):
         if match.start() > pos:
             runs.append(Run(text[pos:match.start()]))
-        runs.append(marks[int(match.group(1))])
+        marked = marks[int(match.group(1))]
+        runs.extend(marked if isinstance(marked, tuple) else (marked,))
         pos = match.end()
     if pos < len(text):
         runs.append(Run(text[pos:]))
@@ -813,10 +942,38 @@ def _party_name_mark(ctx: _Ctx, party: Party) -> str:
     return _mark(ctx.runs, party.name)
 
 
-def _value_run(ctx: _Ctx, variable: Variable, value: Any) -> Run:
-    if value is None:
-        return Run(f"{BLANK}（{variable.label}）", kind="blank", var=variable.name, raw=variable.label)
-    return Run(format_value(variable, value), kind="value", var=variable.name, raw=_raw(value))
+def _value_run(ctx: _Ctx, variable: Variable, value: Any) -> Run | tuple[Run, ...]:
+    if value is not None:
+        return Run(format_value(variable, value), kind="value", var=variable.name, raw=_raw(value))
+    if not ctx.blank:
+        return _blank(ctx, variable.name, variable.label)
+    choices = ("是", "否") if variable.type == "bool" else variable.choices_for(ctx.profile)
+    if variable.type in ("bool", "enum") and len(choices) <= MAX_OPTIONS:
+        return _options(variable.name, choices)
+    if variable.type == "money":  # 人民币（大写）……元（¥……）, as a filled amount prints
+        label = variable.label.removesuffix("（元）")  # 人民币……元 says it already
+        return (Run("人民币（大写）"), _blank(ctx, variable.name, label, BLANK_WIDTHS["money"]), Run("元（¥"),
+                _blank(ctx, variable.name, "小写", BLANK_WIDTHS["int"] * 2), Run("）"))
+    return _blank(ctx, variable.name, variable.label, BLANK_WIDTHS.get(variable.type, BLANK_WIDTHS["string"]))
+
+
+def _blank(ctx: _Ctx, var: str, label: str, width: int = len(BLANK)) -> Run:
+    """A value left blank: an underlined gap with its label, ``width`` characters wide in a blank model text.
+
+    The gap is at least as wide as its label (set in 8 pt: two thirds of a 12 pt character each) and
+    one character more, so its width is the text's, never the label's as one engine measures it."""
+    gap = "＿" * max(width, -(-len(label) * 2 // 3) + 1) if ctx.blank else BLANK
+    return Run(f"{gap}（{label}）", kind="blank", var=var, raw=label)
+
+
+def _options(var: str, choices: Iterable[str]) -> tuple[Run, ...]:
+    """``□甲方住所地　□合同履行地``: each choice a box to tick, set apart by an ideographic space."""
+    runs: list[Run] = []
+    for choice in choices:
+        if runs:
+            runs.append(Run("　"))
+        runs.append(Run(f"{BOX}{choice}", kind="option", var=var, raw=choice))
+    return tuple(runs)
 
 
 def format_value(variable: Variable, value: Any) -> str:
@@ -860,12 +1017,15 @@ def _annex(ctx: _Ctx, annex: AnnexDef, number: str, builtins: dict[str, str]) ->
                  intro=_paragraphs(ctx, annex.intro, builtins, where=annex), sections=sections, form=annex.form)
 
 
+def industry_spec(industry: str) -> Spec:
+    """The spec of an industry's contract with nothing but the industry (named ``<industry>``)."""
+    data = YamlMap(industry=industry)
+    data.line, data.key_lines = 1, {"industry": 1}
+    return Spec(f"<{industry}>", data, "")
+
+
 def blank_annexes(library: Library, industry: str) -> Contract:
     """A contract of an industry with no spec, composed as a draft (every value blank) so that its
     annexes come out as blank forms, to be filled in by hand; not marked 草稿: a blank form is not an
     unfinished contract, and the mark says it must not be signed."""
-    from .spec import Spec
-
-    data = YamlMap(industry=industry)
-    data.line, data.key_lines = 1, {"industry": 1}
-    return replace(compose(Spec(f"<{industry}>", data, ""), library, draft=True), draft=False)
+    return replace(compose(industry_spec(industry), library, draft=True), draft=False)

@@ -257,6 +257,9 @@ class Library:
         return LawIndex(self.laws)
     supplement_recital: str = DEFAULT_SUPPLEMENT_RECITAL
     """The recital of a 补充协议 (``frame: supplement``): names the main contract and its date."""
+    blank_instructions: str = ""
+    """The 使用说明 of a blank model text (``build --blank``): how to fill it in by hand
+    (``library.blank_instructions``; without it a blank model text has no such page)."""
 
     @cached_property
     def variable(self) -> dict[str, Variable]:
@@ -363,7 +366,8 @@ VARIABLE_KEYS = {"type", "label", "description", "default", "min", "max", "patte
 INDUSTRY_KEYS = {"id", "name", "title", "roles", "customer_type", "annexes", "aliases"}
 ANNEX_KEYS = {"id", "title", "version", "kind", "industries", "intro", "sections", "form", "aliases", "profiles"}
 FORM_KEYS = {"intro", "fields", "scale", "groups", "comments", "signatures"}
-LIBRARY_KEYS = {"name", "version", "numbering", "recital", "supplement_recital", "acknowledgement"}
+LIBRARY_KEYS = {"name", "version", "numbering", "recital", "supplement_recital", "acknowledgement",
+                "blank_instructions"}
 
 
 def did_you_mean(word: str, options: Iterable[str]) -> Message | str:
@@ -548,7 +552,7 @@ class _Reader:
         if data is None:
             return
         self.check_keys(data, LIBRARY_KEYS, path, "library")
-        for key in ("name", "version", "recital", "supplement_recital", "acknowledgement"):
+        for key in ("name", "version", "recital", "supplement_recital", "acknowledgement", "blank_instructions"):
             if key in data:
                 self.meta[key] = self.text(data, key, path, "library")
         if "numbering" in data:
@@ -795,7 +799,7 @@ class _Reader:
         title = self.text(data, "title", path, prefix, required=True)
         order = self.integer(data, "order", path, prefix, required=True)
         generate = self.text(data, "generate", path, prefix) or None
-        if generate not in (None, "annexes"):
+        if generate not in (None, "annexes", "lines"):
             self.problem(path, line_of(data, "generate"), _join(prefix, "generate"),
                          msg("library.unknown-generator", generate=generate))
         loc = Loc(path, data.line)
@@ -1020,7 +1024,8 @@ def _cross_check(library: Library, problems: list[Problem]) -> None:
     if not library.industries:
         problems.append(Problem("industries", None, "", msg("library.no-industry")))
     problems.extend(citation_problems(library.law_index, "clauses/library.yaml", None,
-                                      [library.recital, library.supplement_recital, library.acknowledgement]))
+                                      [library.recital, library.supplement_recital, library.acknowledgement,
+                                       library.blank_instructions]))
 
 
 def read_library(layers: Sequence[Path] = (), *, builtin: bool = True) -> tuple[Library, list[Problem]]:
@@ -1049,6 +1054,7 @@ def read_library(layers: Sequence[Path] = (), *, builtin: bool = True) -> tuple[
         laws=tuple(sorted(reader.registries.laws.values(), key=lambda law: law.name)),
         arbitration=tuple(reader.registries.bodies.values()),
         supplement_recital=meta.get("supplement_recital") or DEFAULT_SUPPLEMENT_RECITAL,
+        blank_instructions=meta.get("blank_instructions") or "",
     )
     problems = list(reader.problems)
     _cross_check(library, problems)

@@ -15,9 +15,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
-RunKind = Literal["text", "value", "blank", "ref"]
-"""``text``: library wording; ``value``: a filled blank; ``blank``: a missing value (draft only,
-shown as an underlined blank with its label); ``ref``: a cross-reference, already numbered."""
+RunKind = Literal["text", "value", "blank", "ref", "option", "line"]
+"""``text``: library wording; ``value``: a filled blank; ``blank``: a missing value (a draft's, or every
+value of a blank model text), shown as an underlined blank with its label; ``ref``: a cross-reference,
+already numbered; ``option``: a box to tick by hand (``□诉讼``) in a blank model text; ``line``: a whole
+empty line to write on (补充条款), alone in its paragraph."""
+
+BOX = "□"
+"""The box an ``option`` run opens with: ticked by hand (√) in a blank model text."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +35,14 @@ class Run:
     var: str | None = None
     """The variable name (``value``/``blank``) or the referenced id (``ref``)."""
     raw: str | None = None
-    """The value as given in the spec, as a string (``value`` only); the label for ``blank``."""
+    """The value as given in the spec, as a string (``value`` only); the label for ``blank``; the
+    choice an ``option`` offers (an enum's choice, an alternative's id, ``适用`` for a clause that applies
+    only in some deals)."""
+
+    @property
+    def width(self) -> int:
+        """A blank's printed width in characters: the ＿ its text opens with (0 for other runs)."""
+        return len(self.text) - len(self.text.lstrip("＿")) if self.kind == "blank" else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +235,11 @@ class Contract:
     """In a consumer contract with prominent terms: the customer's acknowledgement that they were
     pointed out and explained (《民法典》第四百九十六条), printed above the signatures with a line for
     the customer's signature; empty otherwise."""
+    blank: bool = False
+    """A blank model text (示范文本) to fill in by hand: every value an underlined blank with its label,
+    every alternative a □ option, lines for agents and guardians; not a draft of one deal (no 草稿)."""
+    instructions: Section | None = None
+    """The 使用说明 printed on a page of its own before the contract (a blank model text only)."""
 
     @property
     def prominent_clauses(self) -> tuple[Clause, ...]:

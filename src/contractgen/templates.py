@@ -26,9 +26,10 @@ BUILTINS: frozenset[str] = frozenset(
 )
 """Names every template may use without declaring them (``profile`` is ``consumer`` or ``business``, the
 real word, not a placeholder: ``{% if profile == 'consumer' %}`` works)."""
-CONDITION_NAMES: frozenset[str] = frozenset({"frame", "guardian"})
+CONDITION_NAMES: frozenset[str] = frozenset({"frame", "guardian", "blank"})
 """Facts of the contract a ``condition`` may read besides the variables: ``frame`` (``standalone`` or
-``supplement``) and ``guardian`` (true when a guardian signs for a minor customer). Not text: a
+``supplement``), ``guardian`` (true when a guardian signs for a minor customer) and ``blank`` (true in
+a blank model text to fill in by hand, ``build --blank``). Not text: a
 template cannot print them."""
 REF = "ref"
 """``{{ ref('id') }}``: the current number of an article or clause."""

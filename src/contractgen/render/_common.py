@@ -21,6 +21,8 @@ _ASCII_END = re.compile(r"[0-9A-Za-z.]$")
 
 BLANK_DATE = "　　　　年　　月　　日"
 """What a signature block's date line shows when the contract has no signing date."""
+BLANK_LINE = "＿" * 12
+"""The contract number's and the signing place's space to write in, in a blank model text."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +51,8 @@ def signature_lines(party: Party, date_text: str) -> tuple[SignatureLine, ...]:
     """A party's signature lines: seal or signature, representative, guardian, agent, and the date.
 
     A person signs once and has no representative line; the 监护人 of a minor signs below them; a
-    委托代理人 signs below the party. The date line comes last.
+    委托代理人 signs below the party. The date line comes last. A name not given (a blank model
+    text's) leaves the seal line empty, to write in.
     """
     d = party.designation
     if party.kind == "person":
@@ -58,7 +61,8 @@ def signature_lines(party: Party, date_text: str) -> tuple[SignatureLine, ...]:
             lines.append(SignatureLine(f"{d}监护人（签字）"))
     else:
         representative = "法定代表人（签字）" if party.agent is not None else "法定代表人或授权代表（签字）"
-        lines = [SignatureLine(f"{d}（盖章）", party.name.text), SignatureLine(representative)]
+        name = party.name.text if party.name.kind == "value" else ""
+        lines = [SignatureLine(f"{d}（盖章）", name), SignatureLine(representative)]
     if party.agent is not None:
         lines.append(SignatureLine("委托代理人（签字）"))
     return (*lines, SignatureLine("日期", date_text))
@@ -127,6 +131,18 @@ def blank_labels(contract: Contract) -> tuple[str, ...]:
     """The labels of the blanks left in a draft, in reading order, each once."""
     labels = (r.raw or r.var or r.text for r in all_runs(contract) if r.kind == "blank")
     return tuple(dict.fromkeys(labels))
+
+
+def contract_number(contract: Contract) -> str:
+    """``合同编号：…`` — with a space to write in for a blank model text; empty without a number."""
+    number = contract.contract_no or (BLANK_LINE if contract.blank else "")
+    return f"合同编号：{number}" if number else ""
+
+
+def sign_place(contract: Contract) -> str:
+    """``签订地点：…`` — with a space to write in for a blank model text; empty without a place."""
+    place = contract.sign_place or (BLANK_LINE if contract.blank else "")
+    return f"签订地点：{place}" if place else ""
 
 
 def document_title(contract: Contract, annex: Annex | None) -> str:

@@ -505,6 +505,12 @@ class _Writer:
 
     def text_paragraph(self, paragraph: Paragraph, style: str = "body", prominent: bool = False) -> str:
         """A paragraph of the current unit (marked); a standard term's in bold (``prominent``)."""
+        if paragraph.runs and paragraph.runs[0].kind == "line":
+            # An empty line to write on: an underlined tab to the right margin, the one way Word draws a
+            # rule of the text's width in a paragraph's own style (a border would join adjacent lines).
+            tabs = f'<w:tabs><w:tab w:val="right" w:pos="{self.width}"/></w:tabs>'
+            line = self.para(style, '<w:r><w:rPr><w:u w:val="single"/></w:rPr><w:tab/></w:r>')
+            return self.mark(line.replace("</w:pPr>", tabs + "</w:pPr>", 1), "")
         term = self.s["term"] if prominent else ""
         if paragraph.number:
             number = _run(paragraph.number + _number_gap(paragraph.number), term)
@@ -723,12 +729,21 @@ def _split(total: int, weights: list[int]) -> list[int]:
     return widths
 
 
-def _body(skeleton: _Skeleton, contract: Contract, options: RenderOptions, annex: Annex | None) -> _Writer:
-    """Everything after the cover block, as WordprocessingML with the ``w`` prefix (``out``)."""
+def _body(skeleton: _Skeleton, contract: Contract, options: RenderOptions, annex: Annex | None) -> tuple[_Writer, str]:
+    """Everything after the cover block, as WordprocessingML with the ``w`` prefix (``out``), and what
+    goes before it: a blank model text's 使用说明, ending in a page break."""
     b = _Writer(skeleton.styles, skeleton.text_width)
     if annex is not None:
         _annex(b, annex)
-        return b
+        return b, ""
+    front = ""
+    if contract.instructions is not None:
+        b.unit("instructions", "@instructions")
+        b.add_marked("annex", _run(_inline(contract.instructions.heading)), contract.instructions.heading)
+        for paragraph in contract.instructions.paragraphs:
+            b.out.append(b.text_paragraph(paragraph))
+        b.add("body", '<w:r><w:br w:type="page"/></w:r>')
+        front, b.out = "".join(b.out), []
     _parties(b, contract.parties)
     b.unit("preamble", "@preamble")
     for paragraph in contract.preamble:
@@ -739,7 +754,7 @@ def _body(skeleton: _Skeleton, contract: Contract, options: RenderOptions, annex
     if options.bundle:
         for each in contract.annexes:
             _annex(b, each)
-    return b
+    return b, front
 
 
 # --------------------------------------------------------------------------------------------------
@@ -825,12 +840,15 @@ def _serialize(root: etree._Element) -> bytes:
 # Where the body goes in the serialized skeleton document: a comment no template contains.
 _SPLICE = "contractgen:body\ue002"
 _SPLICE_BYTES = f"<!--{_SPLICE}-->".encode()
+_FRONT_SPLICE = "contractgen:front\ue002"
+_FRONT_SPLICE_BYTES = f"<!--{_FRONT_SPLICE}-->".encode()
 
 
-def _document_xml(blob: bytes, values: dict[str, str], body_xml: str, annex_only: bool) -> bytes:
-    """The skeleton's main document with its placeholders filled and the body added before the
-    final section properties (a document of one annex alone drops the cover block). The body is
-    written with the ``w`` prefix, which docxtpl has already required of the template."""
+def _document_xml(blob: bytes, values: dict[str, str], body_xml: str, annex_only: bool, front_xml: str = "") -> bytes:
+    """The skeleton's main document with its placeholders filled, ``front_xml`` before the cover block
+    and the body added before the final section properties (a document of one annex alone drops the
+    cover block). Both are written with the ``w`` prefix, which docxtpl has already required of the
+    template."""
     root = etree.fromstring(blob)
     body = root.find(_w("body"))
     sect = body.find(_w("sectPr"))
@@ -845,7 +863,10 @@ def _document_xml(blob: bytes, values: dict[str, str], body_xml: str, annex_only
         sect.addprevious(marker)
     else:
         body.append(marker)
-    return _serialize(root).replace(_SPLICE_BYTES, body_xml.encode(), 1)
+    if front_xml:
+        body.insert(0, etree.Comment(_FRONT_SPLICE))
+    return (_serialize(root).replace(_SPLICE_BYTES, body_xml.encode(), 1)
+            .replace(_FRONT_SPLICE_BYTES, front_xml.encode(), 1))
 
 
 def render_docx(contract: Contract, options: RenderOptions) -> bytes:
@@ -859,13 +880,13 @@ def render_docx(contract: Contract, options: RenderOptions) -> bytes:
     skeleton = _skeleton(data, contract.draft, source)
     values = _skeleton_values(contract)
 
-    body = _body(skeleton, contract, options, annex)
+    body, front = _body(skeleton, contract, options, annex)
     table = origin.table_xml(body.paragraphs, body.values, industry=contract.industry,
                              library_version=contract.library.version)
     members: list[tuple[str, bytes]] = []
     for name, blob in skeleton.members:
         if name == skeleton.document:
-            blob = _document_xml(blob, values, "".join(body.out), annex is not None)
+            blob = _document_xml(blob, values, "".join(body.out), annex is not None, front)
         elif name == skeleton.core:
             blob = _core_xml(contract, annex)
         elif _PH_BYTES in blob:  # a header or footer with the contract number

@@ -19,12 +19,14 @@ from ..model import Annex, Contract
 from . import RenderOptions
 from ._common import (
     acknowledgement_lines,
+    contract_number,
     document_date,
     document_keywords,
     document_title,
     draft_notice,
     find_annex,
     number_separator,
+    sign_place,
     signature_rows,
 )
 
@@ -87,6 +89,8 @@ def document_html(contract: Contract, options: RenderOptions, *, for_print: bool
         "signature_rows": signature_rows(contract),
         "acknowledgement_lines": acknowledgement_lines(contract),
         "draft_notice": draft_notice(contract) if contract.draft else "",
+        "contract_number": contract_number(contract),
+        "sign_place": sign_place(contract),
         "meta": _metadata(contract, annex),
         # The stylesheet and the watermark are our own shipped files, not user text: they may go
         # in unescaped.

@@ -12,7 +12,17 @@ from collections.abc import Iterable
 
 from ..model import Annex, Article, Clause, Contract, Form, Paragraph, Party, Run
 from . import RenderOptions
-from ._common import acknowledgement_lines, blank_labels, find_annex, signature_rows
+from ._common import (
+    acknowledgement_lines,
+    blank_labels,
+    contract_number,
+    find_annex,
+    sign_place,
+    signature_rows,
+)
+
+WRITE_LINE = "＿" * 36
+"""An empty line to write on (补充条款): about the width of a printed line."""
 
 # CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that can start
 # inline structure (emphasis, code, links, HTML, autolinks, entities, strikethrough, table cells).
@@ -53,6 +63,8 @@ def runs_text(runs: Iterable[Run]) -> str:
 
 
 def _paragraph(p: Paragraph, bold: bool = False) -> str:
+    if p.runs and p.runs[0].kind == "line":
+        return WRITE_LINE
     if bold:  # a standard term: the whole paragraph in bold (``**`` at the line's start opens no block)
         return f"**{escape_inline(p.number)}{runs_text(p.runs)}**"
     return escape_line_start(escape_inline(p.number) + runs_text(p.runs))
@@ -156,8 +168,8 @@ def _signatures(contract: Contract) -> list[str]:
         for row in rows
     ]
     blocks = [_table(header, body)]
-    if contract.sign_place:
-        blocks.append(f"签订地点：{escape_inline(contract.sign_place)}")
+    if sign_place(contract):
+        blocks.append(escape_inline(sign_place(contract)))
     return blocks
 
 
@@ -169,13 +181,17 @@ def render_markdown(contract: Contract, options: RenderOptions) -> str:
     if options.part is not None:
         annex_blocks = _annex(find_annex(contract, options.part), "#")
         of = f"《{escape_inline(contract.title)}》附件"
-        if contract.contract_no:
-            of += f"（合同编号：{escape_inline(contract.contract_no)}）"
+        if contract_number(contract):
+            of += f"（{escape_inline(contract_number(contract))}）"
         blocks += [annex_blocks[0], of, *annex_blocks[1:]]
         return "\n\n".join(blocks) + "\n"
+    if contract.instructions is not None:  # a blank model text's 使用说明, before the contract
+        blocks.append(f"## {escape_inline(contract.instructions.heading)}")
+        blocks += [_paragraph(p) for p in contract.instructions.paragraphs]
+        blocks.append("---")
     blocks.append(f"# {escape_inline(contract.title)}")
-    if contract.contract_no:
-        blocks.append(f"合同编号：{escape_inline(contract.contract_no)}")
+    if contract_number(contract):
+        blocks.append(escape_inline(contract_number(contract)))
     blocks += [_party(p) for p in contract.parties]
     blocks += [_paragraph(p) for p in contract.preamble]
     for a in contract.articles:

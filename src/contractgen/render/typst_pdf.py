@@ -31,12 +31,14 @@ from ..model import Annex, Clause, Contract, Paragraph, Run
 from . import RenderOptions
 from ._common import (
     acknowledgement_lines,
+    contract_number,
     document_date,
     document_keywords,
     document_title,
     draft_notice,
     find_annex,
     number_separator,
+    sign_place,
     signature_rows,
 )
 from .fonts import typst_font_coverage, typst_font_folder
@@ -48,11 +50,14 @@ TEMPLATE = ASSETS_DIR / "contract.typ"
 # --- the document as data ----------------------------------------------------------------------
 
 def _runs(runs: Iterable[Run], prefix: str = "") -> list[Any]:
-    """Runs as the template's items: strings (merged) and ``{"blank": label}`` gaps (``{"b": …}`` is bold)."""
+    """Runs as the template's items: strings (merged), ``{"blank": label, "w": em}`` gaps and
+    ``{"keep": text}`` that no line break may split (``{"b": …}`` is bold)."""
     items: list[Any] = [prefix] if prefix else []
     for run in runs:
         if run.kind == "blank":
-            items.append({"blank": run.raw or run.text})
+            items.append({"blank": run.raw or run.text, "w": max(run.width, 5)})
+        elif run.kind == "option":  # the box never ends a line without the option it ticks
+            items += [{"keep": run.text[:2]}, run.text[2:]]
         elif items and isinstance(items[-1], str):
             items[-1] += run.text
         else:
@@ -61,12 +66,18 @@ def _runs(runs: Iterable[Run], prefix: str = "") -> list[Any]:
 
 
 def _paragraph(p: Paragraph) -> dict[str, Any]:
+    if p.runs and p.runs[0].kind == "line":
+        return {"k": "line"}
     prefix = p.number + number_separator(p.number) if p.number else ""
     return {"k": "p", "runs": _runs(p.runs, prefix)}
 
 
 def _paragraphs(paragraphs: Iterable[Paragraph]) -> Iterator[dict[str, Any]]:
-    return (_paragraph(p) for p in paragraphs)
+    """The paragraphs as blocks; one followed by an empty line to write on is ``sticky``: the 补充条款's
+    lead and lines stay on one page."""
+    blocks = [_paragraph(p) for p in paragraphs]
+    for i, block in enumerate(blocks):
+        yield dict(block, sticky=True) if blocks[i + 1:i + 2] == [{"k": "line"}] else block
 
 
 def _clause(clause: Clause) -> dict[str, Any]:
@@ -111,7 +122,7 @@ def _contract_body(contract: Contract) -> list[dict[str, Any]]:
 def _annex(contract: Contract, annex: Annex, standalone: bool) -> dict[str, Any]:
     of = None
     if standalone:
-        of = f"《{contract.title}》附件" + (f"　合同编号：{contract.contract_no}" if contract.contract_no else "")
+        of = f"《{contract.title}》附件" + (f"　{contract_number(contract)}" if contract_number(contract) else "")
     body = list(_paragraphs(annex.intro))
     for section in annex.sections:
         body.append({"k": "section", "text": section.heading})
@@ -131,7 +142,7 @@ def _signatures(contract: Contract) -> dict[str, Any]:
     if contract.acknowledgement:
         ack = {"text": [_runs(p.runs) for p in contract.acknowledgement],
                "sign": [f"{line.label}：{line.value}" for line in acknowledgement_lines(contract)]}
-    return {"rows": rows, "place": f"签订地点：{contract.sign_place}" if contract.sign_place else None, "ack": ack}
+    return {"rows": rows, "place": sign_place(contract) or None, "ack": ack}
 
 
 def _date(contract: Contract) -> dict[str, int] | None:
@@ -151,7 +162,7 @@ def _date(contract: Contract) -> dict[str, int] | None:
 def document_data(contract: Contract, options: RenderOptions) -> dict[str, Any]:
     """What the template lays out: the contract (or one annex, or the contract and its annexes)."""
     annex = find_annex(contract, options.part) if options.part is not None else None
-    number = f"合同编号：{contract.contract_no}" if contract.contract_no else None
+    number = contract_number(contract) or None
     data: dict[str, Any] = {
         "meta": {"title": document_title(contract, annex), "subject": contract.industry_name,
                  "keywords": list(document_keywords(contract)), "date": _date(contract)},
@@ -164,7 +175,10 @@ def document_data(contract: Contract, options: RenderOptions) -> dict[str, Any]:
     if annex is not None:
         data["annexes"] = [_annex(contract, annex, standalone=True)]
         return data
+    instructions = contract.instructions
     data["contract"] = {
+        "instructions": None if instructions is None else {"heading": instructions.heading,
+                                                           "body": list(_paragraphs(instructions.paragraphs))},
         "title": contract.title, "number": number,
         "parties": [{"name": _runs([party.name], f"{party.designation}（{party.label}）："),
                      "details": [_runs([run], f"{label}：") for label, run in party.details]}
