@@ -611,6 +611,13 @@ CASES: tuple[Case, ...] = (
                  args=(*BUILD, "--forse")),
     _output_case("missing-argument", "Missing output folder", 2, ("Error: Missing option '-o' / '--output'.",),
                  args=("build", "spec.yaml")),
+    _output_case("blank-and-draft", "A blank model text asked for as a draft (`build --blank --draft`)", 2,
+                 ("error: --blank and --draft cannot be used together: a model text is not the draft of one contract.",),
+                 args=("build", "--blank", "--draft", "hotel", "-o", "out", "--force")),
+    _output_case("blank-unknown-industry", "A blank model text of an industry spelled wrong (`build --blank Hotel`)", 2,
+                 ("error: unknown industry 'Hotel' (did you mean 'hotel'?); one of: car-rental, catering, education, "
+                  "fitness, hotel, software, telecom",),
+                 args=("build", "--blank", "Hotel", "-o", "out", "--force", "--format", "docx")),
     _batch_case("batch", "Several specs (for comparison): each contract in `out/<spec name>/`",
                 ("a.yaml", "b.yaml", "c.yaml"), 0, ("out: 3 contracts, 9 files",)),
     _batch_case("batch-bad-spec", "Several specs, one of them bad: nothing is built", ("a.yaml", "bad.yaml", "b.yaml",

@@ -156,3 +156,12 @@ def test_build_blank_refuses_a_draft_and_an_unknown_industry(tmp_path: Path) -> 
     assert both.exit_code == 2 and "--draft" in both.output and "Traceback" not in both.output
     assert unknown.exit_code == 2 and "hotel" in unknown.output and "Traceback" not in unknown.output
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
+def test_a_supplements_model_text_leaves_the_main_contract_to_fill_in() -> None:
+    contract = compose(parse_spec(b"industry: hotel\nframe: supplement\n", "supplement.yaml"), LIBRARY, blank=True)
+    recital = [r for p in contract.preamble for r in p.runs]
+
+    assert contract.title.endswith("补充协议") and contract.frame == "supplement"
+    assert {r.var for r in recital if r.kind == "blank"} >= {"main_contract.title", "main_contract.date"}
+    assert not [r for r in every_run(contract) if r.kind == "value"]
