@@ -348,6 +348,12 @@ CASES: tuple[Case, ...] = (
     _spec_case("unknown-variable", "Unknown variable", spec(("term_years: 3", "termyears: 3")), 2,
                ("error: spec.yaml:13: values.termyears: unknown variable (did you mean 'term_years'?)",),
                "termyears: 3"),
+    _spec_case("replaced-variable", "A variable merged into another (one period, one value in the contract and "
+               "its annexes)", spec(("term_years: 3", "term_years: 3\n  hotel_breach_notice_hours: 12")), 2,
+               ("error: spec.yaml:14: values.hotel_breach_notice_hours: this value was merged into "
+                "'incident_notice_hours' (个人信息安全事件通知时限（小时）): one period has one value in the contract "
+                "and its annexes; give that one instead (its unit may differ: check the value)",),
+               "hotel_breach_notice_hours: 12"),
     _spec_case("missing-values", "Missing required values, all listed at once",
                b"industry: hotel\nchoose: {dispute: arbitration}\nparties:\n  customer: {name: \xe6\x9d\x8e\xe6\x98\x8e}\n",
                2,

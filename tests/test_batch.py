@@ -335,7 +335,7 @@ def test_a_minor_customer_needs_the_guardian_columns(tmp_path: Path, monkeypatch
 
 @pytest.mark.parametrize("industry", [i.id for i in LIBRARY.industries])
 def test_every_industrys_template_builds_as_it_is(tmp_path: Path, monkeypatch, industry: str) -> None:
-    """Its row of keys tells apart two fields that share a Chinese label (education has such)."""
+    """Its row of keys tells apart two fields that share a Chinese label (a company layer may declare such)."""
     monkeypatch.chdir(tmp_path)
     assert invoke("batch-template", industry, "-o", "rows.xlsx").exit_code == 0
     result = invoke("batch", "rows.xlsx", "--industry", industry, "-o", "out", "--format", "md")

@@ -437,10 +437,14 @@ def _read_values(ctx: _Ctx, industry: str, used: set[str]) -> list[tuple[str, Pr
         raw.key_lines = {}
     known = {v.name: v for v in ctx.library.variables_for(industry, ctx.profile)}
     anywhere = {v.name for v in ctx.library.variables_for(industry)}
+    replaced = {old: v for v in known.values() for old in v.replaces}
     for name in raw:
         if name in anywhere and name not in known:
             ctx.problem(raw, name, f"values.{name}", msg("spec.not-in-profile", id=name,
                                                           profile=msg(f"profile.{ctx.profile}")))
+        elif name in replaced and name not in known:
+            ctx.problem(raw, name, f"values.{name}", msg("spec.variable-replaced", new=replaced[name].name,
+                                                          label=replaced[name].label))
         elif name not in known:
             ctx.problem(raw, name, f"values.{name}", msg("spec.unknown-variable", hint=did_you_mean(str(name), known)))
     missing = []

@@ -104,6 +104,9 @@ class Variable:
     """The registry its choices come from (``arbitration``)."""
     choice_aliases: tuple[tuple[str, str], ...] = ()
     """Other names of a choice → the choice (a body's former name → its name)."""
+    replaces: tuple[str, ...] = ()
+    """Variables this one took the place of (two variables for one period, merged into it): a spec
+    still giving one is told to give this one instead, never read as it (units may differ)."""
 
     def choices_for(self, profile: str | None) -> tuple[str, ...]:
         """The choices a contract of ``profile`` may take."""
@@ -362,7 +365,8 @@ ARTICLE_KEYS = _COMMON_NODE_KEYS | {"order", "clauses", "generate"}
 NESTED_CLAUSE_KEYS = _COMMON_NODE_KEYS | {"items"}
 ATTACHED_CLAUSE_KEYS = NESTED_CLAUSE_KEYS | {"article", "order"}
 VARIABLE_KEYS = {"type", "label", "description", "default", "min", "max", "pattern", "pattern_label", "max_length", "choices",
-                 "format", "example", "examples", "aliases", "profiles", "profile_choices", "choices_from"}
+                 "format", "example", "examples", "aliases", "profiles", "profile_choices", "choices_from",
+                 "replaces"}
 INDUSTRY_KEYS = {"id", "name", "title", "roles", "customer_type", "annexes", "aliases"}
 ANNEX_KEYS = {"id", "title", "version", "kind", "industries", "intro", "sections", "form", "aliases", "profiles"}
 FORM_KEYS = {"intro", "fields", "scale", "groups", "comments", "signatures"}
@@ -640,7 +644,7 @@ class _Reader:
             max_length=max_length,
             choices=choices, format=fmt, aliases=self.texts(spec, "aliases", path, prefix),
             profiles=self.profiles(spec, path, prefix), profile_choices=self.profile_choices(spec, choices, path, prefix),
-            choices_from=choices_from,
+            choices_from=choices_from, replaces=self.texts(spec, "replaces", path, prefix),
         )
         if choices_from is not None:  # its choices are known once every layer is read
             self.pending[name] = (spec, path)

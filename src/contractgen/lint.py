@@ -1,7 +1,8 @@
 """``contractgen lint``: every problem of a library, including what the loader tolerates.
 
-On top of the loader's schema and cross-reference checks: variables declared but never used, aliases
-that name two things (``names.clashes``), and
+On top of the loader's schema and cross-reference checks: variables declared but never used, two
+variables of one contract sharing a label (one obligation asked twice), aliases that name two things
+(``names.clashes``), and
 clauses with wording that excludes or limits liability (不承担, 免除, 自行承担…) and no
 ``standard_term`` mark (a 格式条款 the customer must be alerted to, or reviewed as none), and
 damage left over from the scraped source (pinyin in brackets, traditional characters, ASCII
@@ -21,7 +22,7 @@ from . import names
 from .errors import Problem
 from .files import UnreadableFile, read_bounded
 from .i18n import msg
-from .library import FOLDERS, LIABILITY_WORDS, builtin_library_dir, read_library
+from .library import FOLDERS, LIABILITY_WORDS, Library, Variable, builtin_library_dir, read_library
 from .registries import BY_HAND
 from .yamlio import MAX_FILE_BYTES
 
@@ -75,6 +76,30 @@ def scan_damage(path: Path, display: str) -> list[Problem]:
     return problems
 
 
+def _one_variable_per_obligation(library: Library) -> list[Problem]:
+    """Two variables one contract uses under one label are one period asked twice (education had
+    个人信息安全事件通知时限 twice: the contract and its annex could state two numbers for one duty);
+    a name under ``replaces`` that is still declared would be both read and refused."""
+    problems = []
+    for industry in library.industries:
+        by_label: dict[str, list[Variable]] = {}
+        for variable in library.variables_for(industry.id):
+            by_label.setdefault(variable.label, []).append(variable)
+        for label, shared in by_label.items():
+            if len(shared) > 1:
+                later = shared[-1]
+                problems.append(Problem(later.loc.path, later.loc.line, f"variables.{later.name}.label",
+                                        msg("lint.label-shared", ids=tuple(v.name for v in shared), label=label,
+                                            industry=industry.id)))
+    declared = {v.name for v in library.variables}
+    for variable in library.variables:
+        for name in variable.replaces:
+            if name in declared:
+                problems.append(Problem(variable.loc.path, variable.loc.line, f"variables.{variable.name}.replaces",
+                                        msg("lint.replaced-declared", name=name)))
+    return problems
+
+
 def lint(layers: Sequence[Path] = ()) -> list[Problem]:
     """Every problem in the shipped library plus ``layers``, sorted by file and line."""
     library, problems = read_library(layers)
@@ -104,6 +129,7 @@ def lint(layers: Sequence[Path] = ()) -> list[Problem]:
             if found and node.standard_term is None:
                 problems.append(Problem(node.loc.path, node.loc.line, "standard_term",
                                         msg("lint.standard-term-unmarked", id=node.id, words=found.group())))
+    problems += _one_variable_per_obligation(library)
     for item, alias, ids in names.clashes(library):  # across layers too: the library is merged
         problems.append(Problem(item.loc.path, item.loc.line, "aliases", msg("lint.alias-clash", alias=alias, ids=ids)))
     for i, root in enumerate([builtin_library_dir(), *layers]):
