@@ -123,3 +123,41 @@ def test_a_merged_variable_names_the_one_to_give_instead() -> None:
         "give that one instead (its unit may differ: check the value)"
         for new, label in (("privacy_deletion_days", "个人信息删除期限（日）"),
                            ("support_response_hours", "技术支持响应时限（小时）"))]
+
+
+# --- one precedence rule, no unilateral change of an annex -----------------------------------------
+
+CUSTOMERS = {
+    "consumer": {"type": "person", "name": "李明", "id_number": "110105199003071239", "address": "北京市朝阳区建国路88号",
+                 "phone": "13800138000"},
+    "business": {"type": "organization", "name": "北京某某科技有限公司", "credit_code": "91110000802100433B",
+                 "address": "北京市海淀区中关村大街1号", "representative": "张三"},
+}
+
+@pytest.mark.parametrize("profile", ["consumer", "business"])
+@pytest.mark.parametrize("industry", INDUSTRIES)
+def test_one_precedence_rule_stated_once_and_every_prose_annex_refers_to_it(industry: str, profile: str) -> None:
+    data = yaml.safe_load(starter_spec(LIBRARY, industry, example=True))
+    data["profile"] = profile
+    data["parties"]["customer"] = CUSTOMERS[profile]
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    contract = compose(parse_spec(text.encode(), "spec.yaml"), LIBRARY)
+    rule = next(c for a in contract.articles for c in a.clauses if c.id == "other.annex-precedence")
+    whole = render(contract, "md", RenderOptions(bundle=True)).decode()
+    body, annexes = whole.split("# 附件", 1)[0], "# 附件" + whole.split("# 附件", 1)[1]
+    assert body.count("约定不一致的，以本合同正文为准") == 1
+    assert ("甲方或者个人信息主体" in body) == (profile == "consumer")
+    assert "为准" not in annexes  # no annex claims to prevail
+    for annex in contract.annexes:
+        if annex.kind != "form":
+            intro = "".join(r.text for p in annex.intro for r in p.runs)
+            assert f"依照本合同第{rule.number}条的约定" in intro, annex.id
+    assert "乙方修改本声明" not in annexes and "更新后的政策将在生效前" not in annexes
+
+
+def test_the_privacy_policy_changes_by_agreement_and_new_processing_by_notice_and_consent() -> None:
+    text = built_text("hotel")
+    policy = text.split("隐私保护政策")[-1]
+    assert "本政策内容的变更应当经甲乙双方协商一致并以书面形式确认，我们不会单方变更本政策" in policy
+    assert "《中华人民共和国个人信息保护法》第十七条的规定" in policy
+    assert "《中华人民共和国个人信息保护法》第十四条的规定重新取得您的同意" in policy
