@@ -83,6 +83,10 @@ guardian as legal representative (第二十三条、第二十七条)."""
 SUPPLEMENT_WORDS = ("本合同", "本协议")
 """A 补充协议 calls itself 本协议 and the contract it supplements 主合同: library text says 本合同, and in
 a supplement every 本合同 of the library's wording (never of a value) reads 本协议."""
+CLAUSE_SELF = ("本款", "本条")
+"""A clause calls itself 本款 in the library. The composer prints its number as 第9.2条 in decimal
+numbering and as 第九条第（二）款 in Chinese numbering, so in decimal numbering it reads 本条: the word a
+clause calls itself is the word its number uses. (A clause naming its article cites it with ref().)"""
 
 
 def clean_value(text: str) -> str:
@@ -856,6 +860,8 @@ def _paragraphs(ctx: _Ctx, source: str, builtins: dict[str, str], where: Any) ->
         raise _template_failure(where, msg("compose.what-template"), exc) from None
     if ctx.facts.get("frame") == "supplement":
         text = text.replace(*SUPPLEMENT_WORDS)  # values are marks here: only the library's wording changes
+    if isinstance(where, ClauseDef) and ctx.library.numbering == "decimal":
+        text = text.replace(*CLAUSE_SELF)
     paragraphs = []
     for block in re.split(r"\n\s*\n", text.strip()):
         block = re.sub(r"\s*\n\s*", "", block.strip())

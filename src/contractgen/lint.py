@@ -6,7 +6,8 @@ variables of one contract sharing a label (one obligation asked twice), aliases 
 clauses with wording that excludes or limits liability (不承担, 免除, 自行承担…) and no
 ``standard_term`` mark (a 格式条款 the customer must be alerted to, or reviewed as none), and
 damage left over from the scraped source (pinyin in brackets, traditional characters, ASCII
-punctuation inside Chinese sentences, stray question marks), and laws cited by hand instead of through
+punctuation inside Chinese sentences, stray question marks), words out of the contract register (a
+bare 应 for 应当, 仅得, 条款与条件, 包括但不限于……等; a clause saying 本条), and laws cited by hand instead of through
 ``law()`` (the registry's names and article numbers are the one truth). Damage is found line by line in the
 files themselves, so each report names the exact line.
 """
@@ -32,6 +33,18 @@ PINYIN = re.compile(rf"[（(]\s*[a-zü{TONE_MARKS}]*[{TONE_MARKS}][a-zü{TONE_MA
 # ", " and ": " after a Chinese word are YAML flow syntax ([满意, 一般], {customer: 客人}), not text.
 ASCII_PUNCT = re.compile(rf"[{CJK}](?:[;!()]|[,:](?! ))|[,;:!()][{CJK}]")
 STRAY = re.compile(r"[?\ufffd]")
+# The contract register (应当 / 可以 / 不得): a bare 应 where 应当 is meant — not the 应 of 相应, 响应, 对应,
+# 供应, 适应, 反应, 应急, 应用, nor 应对 after 为 or 情况 (to respond to) — and the translated or doubled
+# wordings the review found. Message id → the wording.
+REGISTER = {
+    "lint.register-ying": re.compile(r"(?<![相响对供适反为况])应(?![当急用])|(?<=[为况])应(?![当急用对])"),
+    "lint.register-jinde": re.compile(r"仅得"),
+    "lint.register-terms-and-conditions": re.compile(r"条款与条件"),
+    "lint.register-not-limited-etc": re.compile(r"包括但不限于[^。；：，]*等(?!级)"),
+}
+# What is no contract wording: a label (a name specs use), a law's article summary in the registry (its
+# own words: 人民法院应予支持).
+NOT_WORDING = re.compile(r"^\s*(-\s*)?(label:|\d+:)")
 # Common traditional forms that differ from their simplified characters: what the source's
 # simplified→traditional damage produced, and what a paste from a Taiwan or Hong Kong text brings.
 TRADITIONAL = frozenset(
@@ -43,6 +56,11 @@ TRADITIONAL = frozenset(
     "貸費貿資賠賬賴購贈趨車軟載較輛輕輸辦農邊郵鄉醫針銷鋪錢錯鍵鐘長閉閱陸陰險隨難雖雙雜離"
     "雲電靜頁項順須預領頻題額風飲飯館驗體麼齊齡"
 )
+
+
+def _around(content: str, found: re.Match[str]) -> str:
+    """The words found, with a few characters either side: a bare 应 alone says nothing."""
+    return content[max(0, found.start() - 4):found.end() + 4].strip()
 
 
 def scan_damage(path: Path, display: str) -> list[Problem]:
@@ -63,6 +81,9 @@ def scan_damage(path: Path, display: str) -> list[Problem]:
             problems.append(Problem(display, number, "", msg("lint.ascii-punctuation", text=ASCII_PUNCT.search(content).group())))
         if STRAY.search(content) and not content.lstrip().startswith(("pattern:", "- pattern")):
             problems.append(Problem(display, number, "", msg("lint.stray")))
+        if not NOT_WORDING.match(content):
+            problems += [Problem(display, number, "", msg(code, text=_around(content, found)))
+                         for code, pattern in REGISTER.items() if (found := pattern.search(content))]
         by_hand = BY_HAND.search(content)
         # Cited through law(), a name and an article come from the registry: one truth. A law's
         # enacting document and the record of how it was checked (``number:``, ``verified:`` in the
@@ -129,6 +150,8 @@ def lint(layers: Sequence[Path] = ()) -> list[Problem]:
             if found and node.standard_term is None:
                 problems.append(Problem(node.loc.path, node.loc.line, "standard_term",
                                         msg("lint.standard-term-unmarked", id=node.id, words=found.group())))
+            if node is not article and "本条" in wording:
+                problems.append(Problem(node.loc.path, node.loc.line, "text", msg("lint.clause-says-article", id=node.id)))
     problems += _one_variable_per_obligation(library)
     for item, alias, ids in names.clashes(library):  # across layers too: the library is merged
         problems.append(Problem(item.loc.path, item.loc.line, "aliases", msg("lint.alias-clash", alias=alias, ids=ids)))
