@@ -169,7 +169,7 @@ def test_content_controls_would_hide_text_from_python_docx(generated: bytes) -> 
     with zipfile.ZipFile(io.BytesIO(generated)) as package:
         members = {n: package.read(n) for n in package.namelist()}
     root = etree.fromstring(members["word/document.xml"])
-    timing = next(p for p in root.iter(f"{{{W}}}p") if "评价应在服务完成之日起" in "".join(p.itertext()))
+    timing = next(p for p in root.iter(f"{{{W}}}p") if "评价应当在服务完成之日起" in "".join(p.itertext()))
     run = next(r for r in timing.iter(f"{{{W}}}r") if "".join(r.itertext()) == "15")
     sdt = etree.Element(f"{{{W}}}sdt")
     etree.SubElement(etree.SubElement(sdt, f"{{{W}}}sdtPr"), f"{{{W}}}tag", {f"{{{W}}}val": "evaluation_days"})

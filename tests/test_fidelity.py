@@ -31,6 +31,8 @@ from typing import Any
 import pytest
 import yaml
 
+from contractgen.lint import REGISTER
+
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 CLAUSES = ROOT / "clauses"
@@ -81,10 +83,11 @@ def normalise(text: str) -> str:
 
 
 def as_parties(sentence: str) -> str:
-    """The sentence with the source's party names replaced by 甲方 / 乙方."""
+    """The sentence with the source's party names replaced by 甲方 / 乙方, and its bare 应 written 应当
+    as the contract register has it (lint's own pattern)."""
     for old, new in PARTY_NAMES:
         sentence = sentence.replace(old, new)
-    return sentence
+    return REGISTER["lint.register-ying"].sub("应当", sentence)
 
 
 def _strip_line(line: str) -> str:
