@@ -65,7 +65,7 @@ def test_the_handbook_states_the_contracts_response_and_resolution_times(industr
     assert "乙方应当在7小时内响应，31小时内解决；" in text  # 三级故障
     assert "乙方应当在7小时内响应，31小时内答复。" in text  # 四级事项
     assert "人工服务时间为每日7时至23时" in text and "服务时间为每日7时至23时" in text.split("# 附件")[0]
-    assert "甲方可以自工单关闭之日起17日内评价" in text and "评价应在服务完成之日起17日内进行" in text
+    assert "甲方可以自工单关闭之日起17日内评价" in text and "评价应当在服务完成之日起17日内进行" in text
     assert "应当不低于93%。乙方应当每半年向甲方提供技术支持服务报告" in text
     assert "7小时内作出响应" in text.split("# 附件")[0]
 
@@ -73,10 +73,10 @@ def test_the_handbook_states_the_contracts_response_and_resolution_times(industr
 def test_education_states_each_period_once() -> None:
     text = built_text("education", **DISTINCT)
     contract = text.split("# 附件")[0]
-    assert "乙方应在收到甲方技术支持请求后7小时内作出响应" in contract
-    assert "对于一般技术问题，乙方应在收到请求后31小时内解决" in contract
-    assert "应至少提前37小时通过平台公告" in contract and "至少提前37小时通知甲方维护时间" in text
-    assert "乙方应在23日内删除甲方的个人信息" in contract and "我们将在23日内删除您的个人信息" in text
+    assert "乙方应当在收到甲方技术支持请求后7小时内作出响应" in contract
+    assert "对于一般技术问题，乙方应当在收到请求后31小时内解决" in contract
+    assert "应当至少提前37小时通过平台公告" in contract and "至少提前37小时通知甲方维护时间" in text
+    assert "乙方应当在23日内删除甲方的个人信息" in contract and "我们将在23日内删除您的个人信息" in text
     assert "在知悉后11小时内通知甲方" in contract and "自发现之时起11小时内书面通知甲方" in contract
 
 
@@ -90,8 +90,8 @@ def test_education_allows_the_downloads_its_ip_statement_allows() -> None:
 
 def test_software_counts_its_fault_times_as_the_handbook_does() -> None:
     contract = built_text("software", **DISTINCT).split("# 附件")[0]
-    assert "乙方应在收到故障报告后3小时内恢复软件的正常运行" in contract
-    assert "对于不影响核心业务的一般故障，乙方应在收到故障报告后31小时内修复" in contract
+    assert "乙方应当在收到故障报告后3小时内恢复软件的正常运行" in contract
+    assert "对于不影响核心业务的一般故障，乙方应当在收到故障报告后31小时内修复" in contract
     assert "个工作日内修复" not in contract
 
 
