@@ -30,6 +30,8 @@ def built(industry: str, profile: str, library=LIBRARY, frame: str = "standalone
     data = yaml.safe_load(starter_spec(library, industry, example=True))
     data.update(profile=profile, frame=frame)
     data["parties"]["customer"] = CUSTOMERS[profile]
+    taken = {v.name for v in library.variables_for(industry, profile)}
+    data["values"] = {k: v for k, v in data["values"].items() if k in taken}
     if frame == "supplement":
         data["main_contract"] = {"title": "《服务合同》", "date": "2026-09-01"}
     data["include"] = [n.id for n in library.includable(industry, profile) if optional and "." not in n.id]
