@@ -16,8 +16,8 @@ from contractgen.register.layers import layers_root
 from tests.web_helpers import example, form_post, make_app, signed_in
 
 SHIPPED = Path(__file__).resolve().parents[1] / "clauses" / "010-introduction.yaml"
-OLD = "包括但不限于在线服务、实体店铺、电话客服等"
-NEW = "包括但不限于在线服务、实体店铺、电话客服、上门服务等"
+OLD = "包括但不限于在线服务、实体店铺、电话客服"
+NEW = "包括但不限于在线服务、实体店铺、电话客服、上门服务"
 
 
 def layer_zip(files: dict[str, str]) -> bytes:
