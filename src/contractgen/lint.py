@@ -34,10 +34,11 @@ PINYIN = re.compile(rf"[（(]\s*[a-zü{TONE_MARKS}]*[{TONE_MARKS}][a-zü{TONE_MA
 ASCII_PUNCT = re.compile(rf"[{CJK}](?:[;!()]|[,:](?! ))|[,;:!()][{CJK}]")
 STRAY = re.compile(r"[?\ufffd]")
 # The contract register (应当 / 可以 / 不得): a bare 应 where 应当 is meant — not the 应 of 相应, 响应, 对应,
-# 供应, 适应, 反应, 应急, 应用, nor 应对 after 为 or 情况 (to respond to) — and the translated or doubled
+# 供应, 适应, 反应, 应急, 应用, 应退 (应退房费: the amount due), nor 应对 after 为 or 情况 (to respond to) — and the
+# translated or doubled
 # wordings the review found. Message id → the wording.
 REGISTER = {
-    "lint.register-ying": re.compile(r"(?<![相响对供适反为况])应(?![当急用])|(?<=[为况])应(?![当急用对])"),
+    "lint.register-ying": re.compile(r"(?<![相响对供适反为况])应(?![当急用]|退(?!还))|(?<=[为况])应(?![当急用对]|退(?!还))"),
     "lint.register-jinde": re.compile(r"仅得"),
     "lint.register-terms-and-conditions": re.compile(r"条款与条件"),
     "lint.register-not-limited-etc": re.compile(r"包括但不限于[^。；：，]*等(?!级)"),
