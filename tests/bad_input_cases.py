@@ -51,6 +51,7 @@ values:
   penalty_amount: 10000
   service_items: 标准双床房住宿服务（1间）
   price: 880
+  privacy_contact_email: privacy@pujiang-hotel.cn
 """
 """A small spec that builds; the cases break one thing in it (line numbers below refer to it)."""
 
@@ -287,9 +288,9 @@ def _file_case(id: str, input: str, files: Mapping[str, bytes], exit_code: int, 
 
 BATCH_GROUP = "Batch sheets (`contractgen batch ROWS -o out --industry hotel`)"
 ROWS_HEADER = ("签订日期,甲方姓名,甲方联系电话,乙方名称,乙方统一社会信用代码,乙方住所,乙方法定代表人,服务项目,服务价款（元）,"
-               "合同有效期（年）,违约金（元）\n")
+               "合同有效期（年）,违约金（元）,个人信息保护联系邮箱\n")
 ROW = ("2026-12-01,李明,13800138000,上海浦江酒店管理有限公司,91310106MA1FL7TX0N,上海市静安区南京西路1266号,王建国,"
-       "标准双床房住宿服务（1间）,880,3,10000\n")
+       "标准双床房住宿服务（1间）,880,3,10000,privacy@pujiang-hotel.cn\n")
 
 
 def rows_csv(*replacements: tuple[str, str], header: str = ROWS_HEADER, count: int = 3) -> bytes:
@@ -306,10 +307,34 @@ def _sheet_case(id: str, input: str, files: Mapping[str, bytes], exit_code: int,
     return Case(id, input, files, args, exit_code, expect, shows, group=BATCH_GROUP)
 
 
+COUNTERPARTS = ("第15.3条 says 三 counterparts and 两 for each party: the parties would hold 四, more than there are; "
+                "hold fewer each or make more counterparts [counterparts]")
+"""The legal check's finding on ``一式三份，双方各执两份`` (the article as the contract numbers it)."""
+
+RESERVED_SPEC = spec(('phone: "13800138000"', 'phone: "13800138000"\n    email: li@example.org'))
+RESERVED = ("the parties block (甲方) has \"li@example.org\" at the reserved example domain 'example.org', which "
+            "reaches nobody; give a real address [placeholder]")
+
 GBK = "industry: hotel\nsign_place: 上海市浦东新区\n".encode("gbk")
 
 CASES: tuple[Case, ...] = (
     _spec_case("valid", "A valid spec (for comparison)", spec(), 0, (BUILT,)),
+    _spec_case("legal-counterparts", "The legal check: more counterparts held than made (一式三份，双方各执两份)",
+               spec(append="  counterparts: 3\n  counterparts_each: 2\n"), 2,
+               ("error: spec.yaml:19: values.counterparts_each: " + COUNTERPARTS,), "counterparts_each: 2"),
+    _spec_case("legal-reserved-domain", "The legal check: an e-mail address at a reserved example domain",
+               RESERVED_SPEC, 2, ("error: spec.yaml:7: parties.customer.email: " + RESERVED,),
+               "email: li@example.org"),
+    _spec_case("legal-placeholder", "The legal check: a placeholder default left in (the privacy contact e-mail)",
+               spec(("  privacy_contact_email: privacy@pujiang-hotel.cn\n", "")), 2,
+               ("error: spec.yaml:12: values.privacy_contact_email: 附件二《隐私保护政策》“十二、联系方式与投诉” would "
+                "print the sample default \"privacy@example.com\" of '个人信息保护联系邮箱'; give the real value in the "
+                "spec [placeholder]",)),
+    Case("legal-check", "`contractgen check`: the findings alone, file by file", {"spec.yaml": RESERVED_SPEC},
+         ("check", "spec.yaml"), 2, ("spec.yaml:7: parties.customer.email: " + RESERVED,
+                                     "legal check: 1 error(s), 0 warning(s)")),
+    Case("legal-draft", "A draft build: the legal check's findings are warnings", {"spec.yaml": RESERVED_SPEC},
+         (*BUILD, "--draft"), 0, ("spec.yaml:7: parties.customer.email: warning: " + RESERVED,)),
     _spec_case("yaml-syntax", "Malformed YAML: an unclosed bracket", spec(("term_years: 3", "term_years: [3")), 2,
                ("error: spec.yaml:14:17: YAML syntax error: expected ',' or ']', but got ':'",),
                "term_years: [3"),
@@ -321,14 +346,14 @@ CASES: tuple[Case, ...] = (
                ("error: spec.yaml:5:13: YAML syntax error: mapping values are not allowed here",),
                "name: 李明: 客人"),
     _spec_case("duplicate-key", "A key given twice", spec(append="  term_years: 5\n"), 2,
-               ("error: spec.yaml:17: term_years: duplicate key (first given on line 13)",), "term_years: 5"),
+               ("error: spec.yaml:18: term_years: duplicate key (first given on line 13)",), "term_years: 5"),
     _spec_case("wrong-types", "Values of the wrong type, all reported at once",
                spec(("term_years: 3", 'term_years: "three"'), ("name: 李明", "name: [李, 明]"),
                     ("penalty_amount: 10000", "penalty_amount: yes"), append="include: anonymous-evaluation\n"), 2,
                ("error: spec.yaml:5: parties.customer.name: must be text, got ['李', '明']",
                 'error: spec.yaml:13: values.term_years: must be an integer from 1 to 30, got "three"',
                 'error: spec.yaml:14: values.penalty_amount: must be an amount of money from 0 to 100000000, got "yes"',
-                "error: spec.yaml:17: include: must be a list of ids"),
+                "error: spec.yaml:18: include: must be a list of ids"),
                'term_years: "three"'),
     _spec_case("not-a-mapping", "A list where the spec should be a mapping", b"- industry: hotel\n", 2,
                ("error: spec.yaml:1: a spec must be a mapping of keys (industry:, parties:, values: …)",)),
@@ -340,10 +365,10 @@ CASES: tuple[Case, ...] = (
                ("error: spec.yaml:1: industry: unknown industry 'hotle' (did you mean 'hotel'?); one of: car-rental, "
                 "catering, education, fitness, hotel, software, telecom",), "industry: hotle"),
     _spec_case("unknown-clause", "Unknown optional clause", spec(append="include: [anonymous-evaluaton]\n"), 2,
-               ("error: spec.yaml:17: include: unknown optional clause 'anonymous-evaluaton' "
+               ("error: spec.yaml:18: include: unknown optional clause 'anonymous-evaluaton' "
                 "(did you mean 'anonymous-evaluation'?)",), "include: [anonymous-evaluaton]"),
     _spec_case("unknown-annex", "Unknown annex", spec(append="annexes: [privacy-polcy]\n"), 2,
-               ("error: spec.yaml:17: annexes: unknown annex 'privacy-polcy' (did you mean 'privacy-policy'?)",),
+               ("error: spec.yaml:18: annexes: unknown annex 'privacy-polcy' (did you mean 'privacy-policy'?)",),
                "annexes: [privacy-polcy]"),
     _spec_case("unknown-variable", "Unknown variable", spec(("term_years: 3", "termyears: 3")), 2,
                ("error: spec.yaml:13: values.termyears: unknown variable (did you mean 'term_years'?)",),
@@ -451,7 +476,7 @@ CASES: tuple[Case, ...] = (
                 "(RIGHT-TO-LEFT OVERRIDE), which prints as nothing or reverses the text after it; delete it",),
                "name: 上海浦江\\u202e司公限有理管店酒 (U+202E written out here)"),
     _spec_case("bidi-value", "A right-to-left mark in a contract number", spec(append='contract_no: "HT-\\u200f001"\n'), 2,
-               ("error: spec.yaml:17: contract_no: character 4 is the invisible format character U+200F "
+               ("error: spec.yaml:18: contract_no: character 4 is the invisible format character U+200F "
                 "(RIGHT-TO-LEFT MARK), which prints as nothing or reverses the text after it; delete it",),
                'contract_no: "HT-\\u200f001"'),
     _spec_case("billion-laughs", "YAML bomb: anchors and aliases (billion laughs)", BILLION_LAUGHS.encode(), 2,
@@ -480,7 +505,7 @@ CASES: tuple[Case, ...] = (
     _spec_case("path-value", "A contract number with `../` and `/`", spec(append="contract_no: ../../etc/passwd\n"), 0,
                (BUILT,), "contract_no: ../../etc/passwd"),
     _spec_case("annex-path", "An annex id with `../`", spec(append="annexes: [../../evil]\n"), 2,
-               ("error: spec.yaml:17: annexes: unknown annex '../../evil'",), "annexes: [../../evil]"),
+               ("error: spec.yaml:18: annexes: unknown annex '../../evil'",), "annexes: [../../evil]"),
     Case("spec-missing", "The spec file does not exist", {}, BUILD, 2, ("error: spec.yaml: file not found",)),
     Case("spec-folder", "The spec is a folder", {"spec.yaml/x": b""}, BUILD, 2,
          ("error: spec.yaml: is a folder, not a spec file",)),
@@ -730,7 +755,7 @@ CASES: tuple[Case, ...] = (
                 2, ("error: rows.csv:1: column B: '甲方名字' is no field of this industry's contract (did you mean "
                     "'甲方姓名'?); contractgen batch-template writes a sheet with every column",), shows="甲方名字"),
     _sheet_case("batch-column-twice", "Two columns for one field (by label and by key)",
-                {"rows.csv": rows_csv(("违约金（元）", "违约金（元）,values.term_years"), ("10000\n", "10000,3\n"))}, 2,
+                {"rows.csv": rows_csv(("违约金（元）", "违约金（元）,values.term_years"), ("10000,", "10000,3,"))}, 2,
                 ("error: rows.csv:1: column L: 'values.term_years' is the same field as '合同有效期（年）' before it; "
                  "keep one of them",)),
     _sheet_case("batch-csv-encoding", "A CSV file in neither UTF-8 nor GB18030", {"rows.csv": rows_csv() + b"\x80\xff\n"},

@@ -282,7 +282,7 @@ def test_the_base_spec_gives_what_every_row_shares_and_a_cell_wins_over_it(tmp_p
     Path("provider.yaml").write_text(
         "行业: 酒店\n当事人:\n  乙方:\n    名称: 上海浦江酒店管理有限公司\n    统一社会信用代码: 91310106MA1FL7TX0N\n"
         "    住所: 上海市静安区南京西路1266号\n    法定代表人: 王建国\n合同取值:\n  违约金: 8000\n  合同有效期: 2\n"
-        "  服务项目: 标准双床房住宿服务（1间）\n  服务价款: 880\n"
+        "  服务项目: 标准双床房住宿服务（1间）\n  服务价款: 880\n  个人信息保护联系邮箱: privacy@pujiang-hotel.cn\n"
         "备选条款:\n  争议解决: 仲裁\n", encoding="utf-8")
     Path("rows.csv").write_text("签订日期,甲方姓名,甲方联系电话,合同有效期（年）,values.arbitration_commission\n"
                                 "2026-12-01,李明,13800138000,5,上海仲裁委员会\n2026-12-01,王芳,13900139000,,上海仲裁委员会\n",

@@ -25,6 +25,7 @@ from .i18n import LANGUAGES, msg, set_language, text, use_language
 click_messages.install()  # click's usage errors in the user's language too
 
 if TYPE_CHECKING:
+    from .library import Library
     from .model import Contract
     from .spec import Spec
 
@@ -265,15 +266,18 @@ def _names_industry(source: str | Path) -> bool:
     return not Path(source).exists() and Path(source).suffix not in (".yaml", ".yml") and "/" not in str(source)
 
 
-def _compose_all(spec_paths: Sequence[Path], layers: tuple[Path, ...], draft: bool,
-                 blank: bool = False) -> list[tuple[Spec, Contract]]:
+def _compose_all(spec_paths: Sequence[Path], layers: tuple[Path, ...], draft: bool, blank: bool = False,
+                 checked: bool = False, library: Library | None = None) -> list[tuple[Spec, Contract]]:
     """Read and compose every spec (``Spec``, ``Contract``), reporting the problems of all of them at once.
 
     The library is loaded only once a spec has been read, so a broken spec is reported without
     waiting for it; with one spec, each error is raised as it is. ``blank``: blank model texts, of a
-    spec's contract or of an industry's (a path that ``_names_industry``).
+    spec's contract or of an industry's (a path that ``_names_industry``). ``checked``: for output,
+    through the legal check (its errors refuse the spec, its warnings are printed). ``library``: one
+    loaded already.
     """
     from .compose import compose, industry_spec
+    from .legal_check import compose_checked
     from .spec import load_spec
 
     failures: list[InputError] = []
@@ -286,14 +290,20 @@ def _compose_all(spec_paths: Sequence[Path], layers: tuple[Path, ...], draft: bo
     built = []
     if specs:
         try:
-            library = _library(layers)
+            library = library or _library(layers)
         except InputError as exc:  # a broken layer: every spec's contract depends on it
             raise _all_problems([*failures, exc]) from None
         for spec in specs:
             try:
                 if isinstance(spec, str):
                     spec = industry_spec(_industry(library, spec))
-                built.append((spec, compose(spec, library, draft=draft, blank=blank)))
+                if checked and not blank:
+                    contract, warnings = compose_checked(spec, library, draft=draft)
+                    for warning in warnings:
+                        click.echo(str(warning), err=True)
+                else:
+                    contract = compose(spec, library, draft=draft, blank=blank)
+                built.append((spec, contract))
             except InputError as exc:
                 failures.append(exc)
     if failures:
@@ -305,6 +315,35 @@ def _all_problems(failures: list[InputError]) -> InputError:
     if len(failures) == 1:
         return failures[0]
     return SpecError([p for exc in failures for p in exc.problems])
+
+
+@cli.command("check")
+@click.argument("spec_paths", metavar="SPEC...", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--draft", is_flag=True, help="Check even with missing values (every finding a warning).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@library_option
+def check_cmd(spec_paths: tuple[Path, ...], draft: bool, as_json: bool, layers: tuple[Path, ...]) -> None:
+    """The legal check of each spec's contract: one file:line line per finding; exit 2 on an error."""
+    from .legal_check import check, located
+
+    library = _library(layers)
+    rows, errors = [], False
+    for spec, contract in _compose_all(spec_paths, layers, draft, library=library):
+        findings = check(contract, library)
+        for finding, problem in zip(findings, located(findings, spec, library), strict=True):
+            errors |= finding.severity == "error"
+            rows.append({"file": problem.path, "line": problem.line, "field": problem.field, "label": problem.label,
+                         "rule": finding.rule, "severity": finding.severity, "message": str(finding.message),
+                         "text": str(problem)})
+    if as_json:
+        _echo_json([{k: v for k, v in row.items() if k != "text"} for row in rows])
+    else:
+        for row in rows:
+            click.echo(row["text"])
+        click.echo(text("check.count", errors=sum(r["severity"] == "error" for r in rows),
+                        warnings=sum(r["severity"] == "warning" for r in rows)) if rows else text("check.clean"),
+                   err=True)
+    sys.exit(Exit.INPUT if errors else Exit.OK)
 
 
 @cli.command("compose")
@@ -354,7 +393,7 @@ def build(spec_paths: tuple[Path, ...], out_dir: Path, fmt: str, draft: bool, bl
     subfolders = batch_folders(spec_paths, out_dir)
     keep = (*spec_paths, *layers, *([reference_docx] if reference_docx else []))
     check_output_folder(out_dir, force=force, keep=keep)  # before the work, not after it
-    built = _compose_all(spec_paths, layers, draft, blank)
+    built = _compose_all(spec_paths, layers, draft, blank, checked=True)
     if len(built) == 1:
         _build_one(*built[0], out_dir, formats, bundle, reference_docx, force, keep, pdf)
     else:

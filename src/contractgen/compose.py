@@ -117,6 +117,8 @@ class _Ctx:
     optional: set[str] = field(default_factory=set)
     """In a blank model text, the articles and clauses whose condition depends on the values: printed
     with a □ to tick when they apply."""
+    defaulted: set[str] = field(default_factory=set)
+    """Variables the spec left out that took the library's default."""
 
     def problem(self, container: Any, key: Any, fld: str, message: Message) -> None:
         """A problem at ``container[key]``'s line."""
@@ -207,6 +209,7 @@ def compose(spec: Spec, library: Library, *, draft: bool = False, blank: bool = 
         library=LibraryInfo(library.layers, library.version, library.numbering),
         values=tuple(sorted((k, _raw(v)) for k, v in ctx.values.items() if k in used)),
         blanks=tuple(sorted(k for k, v in ctx.values.items() if v is None and k in used)),
+        defaulted=tuple(sorted(ctx.defaulted & used)),
         profile=ctx.profile, frame=frame, main_contract=main_contract,  # type: ignore[arg-type]
         acknowledgement=acknowledgement, blank=blank, instructions=instructions,
     )
@@ -460,6 +463,7 @@ def _read_values(ctx: _Ctx, industry: str, used: set[str]) -> list[tuple[str, Pr
         if given is None or (isinstance(given, str) and not given.strip() and variable.type != "string"):
             if variable.default is not None and not ctx.blank:  # a model text fills in nothing
                 ctx.values[name] = variable.default
+                ctx.defaulted.add(name)
             else:
                 ctx.values[name] = None
                 missing.append(variable)
@@ -793,13 +797,13 @@ def _article(ctx: _Ctx, article: ArticleDef, index: int, builtins: dict[str, str
                 clauses.append(replace(first, paragraphs=first.paragraphs + body, prominent=first.prominent or prominent))
                 continue
             clauses.append(Clause(id=c.id, number=ctx.numbers[c.id], title="", version=c.version, kind=c.kind,
-                                  paragraphs=body, attrs=(("group", c.group),), prominent=prominent))
+                                  paragraphs=body, attrs=(("group", c.group),), prominent=prominent, states=c.states))
             continue
         clauses.append(Clause(id=c.id, number=ctx.numbers[c.id], title=c.title, version=c.version, kind=c.kind,
-                              paragraphs=body, attrs=_attrs(c), prominent=prominent))
+                              paragraphs=body, attrs=_attrs(c), prominent=prominent, states=c.states))
     return Article(id=article.id, number=ctx.numbers[article.id], index=index, title=article.title,
                    version=article.version, kind=article.kind, paragraphs=paragraphs, clauses=tuple(clauses),
-                   attrs=_attrs(article), prominent=article.standard_term == "notice")
+                   attrs=_attrs(article), prominent=article.standard_term == "notice", states=article.states)
 
 
 def _boxed(paragraphs: tuple[Paragraph, ...], box: Run) -> tuple[Paragraph, ...]:
@@ -1020,11 +1024,12 @@ def _raw(value: Any) -> str:
 def _annex(ctx: _Ctx, annex: AnnexDef, number: str, builtins: dict[str, str]) -> Annex:
     sections = tuple(
         Section(s.heading, _paragraphs(ctx, "\n\n".join(s.paragraphs), builtins, where=annex)
-                + _items(ctx, s.items, builtins, annex))
+                + _items(ctx, s.items, builtins, annex), states=s.states)
         for s in annex.sections if not s.profiles or ctx.profile in s.profiles
     )
     return Annex(id=annex.id, number=number, title=annex.title, version=annex.version, kind=annex.kind,
-                 intro=_paragraphs(ctx, annex.intro, builtins, where=annex), sections=sections, form=annex.form)
+                 intro=_paragraphs(ctx, annex.intro, builtins, where=annex), sections=sections, form=annex.form,
+                 states=annex.states)
 
 
 def industry_spec(industry: str) -> Spec:

@@ -27,7 +27,7 @@ from . import formats, templates, values
 from .errors import InputError, LibraryError, Problem
 from .i18n import Message, msg
 from .model import Form, RatingGroup
-from .registries import LAW, ArbitrationBody, Law, LawIndex, RegistryReader, citation_problems
+from .registries import LAW, ArbitrationBody, Citation, Law, LawIndex, RegistryReader, citation_problems
 from .yamlio import YamlMap, line_of, load_yaml
 
 KINDS = ("base", "industry", "optional", "alternative")
@@ -43,6 +43,15 @@ ID_RE = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$")
 VAR_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 SCALE_LEVELS = 5
 _INVISIBLE = re.compile(r"[\s\x00-\x1f\x7f\ufffe\uffff]")
+
+STATES = ("precedence", "change-by-agreement", "unilateral-change", "penalty-relation", "third-party-dispute")
+"""What a text says, for the legal check (``states:``): ``precedence``, which of the contract and an
+annex prevails; ``change-by-agreement``, the contract changes only by both parties' agreement;
+``unilateral-change``, one party may change an annex alone; ``penalty-relation``, how a per-day and a
+lump-sum penalty relate; ``third-party-dispute``, a dispute with a third party (its court or
+arbitration is not this contract's dispute route)."""
+PENALTIES = ("per-day", "lump-sum")
+"""A money variable that is a 违约金 (``penalty:``): by the day of delay, or once."""
 
 STANDARD_TERMS = ("notice", "none")
 """``standard_term: notice``: a 格式条款 to be made prominent (bold, and acknowledged in a consumer
@@ -76,6 +85,18 @@ class Loc:
 
 
 @dataclass(frozen=True, slots=True)
+class StatutoryBound:
+    """A floor or ceiling the law sets for a variable's value, with where the law says so."""
+
+    value: Decimal
+    law: str
+    """The law's name or short name in the registry (``laws.yaml``)."""
+    article: int
+    profiles: tuple[str, ...] = ()
+    """The profiles whose contracts it binds (empty: every profile)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Variable:
     """A blank a contract can fill, declared once."""
 
@@ -104,6 +125,26 @@ class Variable:
     """The registry its choices come from (``arbitration``)."""
     choice_aliases: tuple[tuple[str, str], ...] = ()
     """Other names of a choice → the choice (a body's former name → its name)."""
+    placeholder: bool = False
+    """Its default is a stand-in to be replaced (``privacy@example.com``): a contract that is not a
+    draft may not print it (rule ``placeholder``)."""
+    measures: str | None = None
+    """The obligation this period or service level measures: two variables measuring one obligation
+    must hold one value in a contract (rule ``one-value``); both in the same unit."""
+    penalty: str | None = None
+    """``per-day`` or ``lump-sum``: this money is a 违约金 (rules ``penalty-cap``, ``penalty-stacking``)."""
+    capped_by: str | None = None
+    """For a per-day penalty: the variable stating its cap, printed in the same clause."""
+    at_most: str | None = None
+    """Another variable this value may not exceed (a deposit, the price: rule ``money-deposit``)."""
+    sum_of: tuple[str, ...] = ()
+    """Variables that, when the contract prints them, add up to this value (rule ``money-installments``)."""
+    per_party_of: str | None = None
+    """The total this is each party's share of (copies each, of the counterparts: rule ``counterparts``)."""
+    statutory_min: StatutoryBound | None = None
+    """The lowest value the law allows (rule ``statutory-floor``)."""
+    statutory_max: StatutoryBound | None = None
+    """The highest value the law allows (rule ``statutory-floor``)."""
     replaces: tuple[str, ...] = ()
     """Variables this one took the place of (two variables for one period, merged into it): a spec
     still giving one is told to give this one instead, never read as it (units may differ)."""
@@ -156,6 +197,8 @@ class ClauseDef:
     """The profiles whose contracts it goes into (empty: every profile), like a condition."""
     standard_term: str | None = None
     """``notice``: a standard term printed in bold; ``none``: reviewed, no notice needed."""
+    states: tuple[str, ...] = ()
+    """What it says, for the legal check (``STATES``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +226,7 @@ class ArticleDef:
     group_aliases: tuple[str, ...] = ()
     profiles: tuple[str, ...] = ()
     standard_term: str | None = None
+    states: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +254,8 @@ class SectionDef:
     items: tuple[str, ...] = ()
     profiles: tuple[str, ...] = ()
     """The profiles whose contracts print it (empty: every profile)."""
+    states: tuple[str, ...] = ()
+    """What it says, for the legal check (``STATES``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +276,8 @@ class AnnexDef:
     aliases: tuple[str, ...] = ()
     """Other names a spec may use for it (its ``title`` is one already)."""
     profiles: tuple[str, ...] = ()
+    states: tuple[str, ...] = ()
+    """What its introduction says, for the legal check (``STATES``)."""
 
 
 @dataclass(frozen=True)
@@ -360,15 +408,19 @@ def builtin_library_dir() -> Path:
 # --- reading one layer -------------------------------------------------------------------------
 
 _COMMON_NODE_KEYS = {"id", "kind", "title", "version", "text", "condition", "group", "choice", "default",
-                     "excludable", "industries", "aliases", "group_aliases", "profiles", "standard_term"}
+                     "excludable", "industries", "aliases", "group_aliases", "profiles", "standard_term", "states"}
 ARTICLE_KEYS = _COMMON_NODE_KEYS | {"order", "clauses", "generate"}
 NESTED_CLAUSE_KEYS = _COMMON_NODE_KEYS | {"items"}
 ATTACHED_CLAUSE_KEYS = NESTED_CLAUSE_KEYS | {"article", "order"}
 VARIABLE_KEYS = {"type", "label", "description", "default", "min", "max", "pattern", "pattern_label", "max_length", "choices",
                  "format", "example", "examples", "aliases", "profiles", "profile_choices", "choices_from",
+                 "placeholder", "measures", "penalty", "capped_by", "at_most", "sum_of", "per_party_of",
+                 "statutory_min", "statutory_max",
                  "replaces"}
 INDUSTRY_KEYS = {"id", "name", "title", "roles", "customer_type", "annexes", "aliases"}
-ANNEX_KEYS = {"id", "title", "version", "kind", "industries", "intro", "sections", "form", "aliases", "profiles"}
+ANNEX_KEYS = {"id", "title", "version", "kind", "industries", "intro", "sections", "form", "aliases", "profiles",
+              "states"}
+BOUND_KEYS = {"value", "law", "article", "profiles"}
 FORM_KEYS = {"intro", "fields", "scale", "groups", "comments", "signatures"}
 LIBRARY_KEYS = {"name", "version", "numbering", "recital", "supplement_recital", "acknowledgement",
                 "blank_instructions"}
@@ -454,6 +506,14 @@ class _Reader:
                 self.problem(path, line_of(data, "profiles"), _join(prefix, "profiles"),
                              msg("library.must-be-one-of", choices=PROFILES, value=profile))
         return tuple(p for p in found if p in PROFILES)
+
+    def states(self, data: YamlMap, path: str, prefix: str) -> tuple[str, ...]:
+        found = self.texts(data, "states", path, prefix)
+        for state in found:
+            if state not in STATES:
+                self.problem(path, line_of(data, "states"), _join(prefix, "states"),
+                             msg("library.must-be-one-of", choices=STATES, value=state))
+        return tuple(s for s in found if s in STATES)
 
     def flag(self, data: YamlMap, key: str, path: str, prefix: str) -> bool:
         value = data.get(key, False)
@@ -645,11 +705,42 @@ class _Reader:
             choices=choices, format=fmt, aliases=self.texts(spec, "aliases", path, prefix),
             profiles=self.profiles(spec, path, prefix), profile_choices=self.profile_choices(spec, choices, path, prefix),
             choices_from=choices_from, replaces=self.texts(spec, "replaces", path, prefix),
+            **self.legal_keys(spec, vtype, path, prefix),
         )
         if choices_from is not None:  # its choices are known once every layer is read
             self.pending[name] = (spec, path)
             return variable
         return self.checked_values(variable, spec, path, prefix)
+
+    def legal_keys(self, spec: YamlMap, vtype: str, path: str, prefix: str) -> dict[str, Any]:
+        """What the legal check reads of a variable: placeholder, measures, penalty and its cap, the
+        relations to other variables (checked once every layer is read) and the statutory bounds."""
+        out: dict[str, Any] = {"placeholder": self.flag(spec, "placeholder", path, prefix)}
+        for key in ("measures", "capped_by", "at_most", "per_party_of"):
+            out[key] = self.text(spec, key, path, prefix) or None
+        out["sum_of"] = self.texts(spec, "sum_of", path, prefix)
+        penalty = self.text(spec, "penalty", path, prefix) or None
+        if penalty is not None and (penalty not in PENALTIES or vtype != "money"):
+            self.problem(path, line_of(spec, "penalty"), f"{prefix}.penalty",
+                         msg("library.must-be-one-of", choices=PENALTIES, value=penalty))
+            penalty = None
+        out["penalty"] = penalty
+        for key in ("statutory_min", "statutory_max"):
+            out[key] = self.bound(spec, key, path, f"{prefix}.{key}") if key in spec else None
+        return out
+
+    def bound(self, spec: YamlMap, key: str, path: str, where: str) -> StatutoryBound | None:
+        data = self.mapping(spec[key], path, line_of(spec, key), where)
+        if data is None:
+            return None
+        self.check_keys(data, BOUND_KEYS, path, where)
+        value = _decimal(data.get("value"))
+        if value is None:
+            self.problem(path, line_of(data, "value") or data.line, f"{where}.value",
+                         msg("library.must-be-number", value=data.get("value")))
+            return None
+        return StatutoryBound(value, self.text(data, "law", path, where, required=True),
+                              self.integer(data, "article", path, where, required=True), self.profiles(data, path, where))
 
     def profile_choices(self, spec: YamlMap, choices: tuple[str, ...], path: str,
                         prefix: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -728,6 +819,7 @@ class _Reader:
         out["group_aliases"] = self.texts(data, "group_aliases", path, prefix)
         out["profiles"] = self.profiles(data, path, prefix)
         out["standard_term"] = self.text(data, "standard_term", path, prefix) or None
+        out["states"] = self.states(data, path, prefix)
         if out["standard_term"] is not None and out["standard_term"] not in STANDARD_TERMS:
             self.problem(path, line_of(data, "standard_term"), _join(prefix, "standard_term"),
                          msg("library.must-be-one-of", choices=STANDARD_TERMS, value=out["standard_term"]))
@@ -882,11 +974,11 @@ class _Reader:
             section = self.mapping(raw_section, path, line_of(raw_sections, i), prefix)
             if section is None:
                 continue
-            self.check_keys(section, {"heading", "paragraphs", "items", "profiles"}, path, prefix)
+            self.check_keys(section, {"heading", "paragraphs", "items", "profiles", "states"}, path, prefix)
             sections.append(SectionDef(self.text(section, "heading", path, prefix, required=True),
                                        self.texts(section, "paragraphs", path, prefix),
                                        self.texts(section, "items", path, prefix),
-                                       self.profiles(section, path, prefix)))
+                                       self.profiles(section, path, prefix), self.states(section, path, prefix)))
         form = None
         intro = self.text(data, "intro", path, "annex")
         if "form" in data:
@@ -905,7 +997,7 @@ class _Reader:
                          sections=tuple(sections), form=form, loc=loc,
                          industries=self.texts(data, "industries", path, "annex"),
                          aliases=self.texts(data, "aliases", path, "annex"),
-                         profiles=self.profiles(data, path, "annex"))
+                         profiles=self.profiles(data, path, "annex"), states=self.states(data, path, "annex"))
         self.annexes[ident] = self.analysed(annex, data, path, "annex")
 
     def read_form(self, data: YamlMap, path: str) -> tuple[Form, str]:
@@ -990,6 +1082,7 @@ def _cross_check(library: Library, problems: list[Problem]) -> None:
                                             hint=did_you_mean(industry, library.industry))))
 
     for variable in library.variables:
+        problems.extend(_legal_key_problems(library, variable))
         for industry, _ in variable.examples:
             if industry not in library.industry:
                 problems.append(Problem(variable.loc.path, variable.loc.line, f"variables.{variable.name}.examples",
@@ -1030,6 +1123,25 @@ def _cross_check(library: Library, problems: list[Problem]) -> None:
     problems.extend(citation_problems(library.law_index, "clauses/library.yaml", None,
                                       [library.recital, library.supplement_recital, library.acknowledgement,
                                        library.blank_instructions]))
+
+
+def _legal_key_problems(library: Library, variable: Variable) -> list[Problem]:
+    """A variable's relations name declared variables, and its statutory bounds cite the registry."""
+    where = variable.loc.path, variable.loc.line
+    problems = []
+    related = [("capped_by", variable.capped_by), ("at_most", variable.at_most),
+               ("per_party_of", variable.per_party_of), *(("sum_of", name) for name in variable.sum_of)]
+    for key, name in related:
+        if name is not None and name not in library.variable:
+            problems.append(Problem(*where, f"variables.{variable.name}.{key}",
+                                    msg("library.unknown-variable", name=name, hint=did_you_mean(name, library.variable))))
+    for key in ("statutory_min", "statutory_max"):
+        bound = getattr(variable, key)
+        if bound is not None:
+            problem = library.law_index.problem(Citation(bound.law, (bound.article,), None))
+            if problem is not None:
+                problems.append(Problem(*where, f"variables.{variable.name}.{key}", problem))
+    return problems
 
 
 def read_library(layers: Sequence[Path] = (), *, builtin: bool = True) -> tuple[Library, list[Problem]]:

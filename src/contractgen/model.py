@@ -78,6 +78,9 @@ class Clause:
     """A standard term (格式条款) the customer's attention must be drawn to (《民法典》第四百九十六条: it
     excludes or limits the provider's liability, adds to the customer's, or chooses the court or
     arbitration): every renderer prints it in bold (the library marks it ``standard_term: notice``)."""
+    states: tuple[str, ...] = ()
+    """What it says, as the library marks it for the legal check (``precedence``, ``change-by-agreement``,
+    ``penalty-relation`` …: ``library.STATES``)."""
 
     @property
     def text(self) -> str:
@@ -104,6 +107,8 @@ class Article:
     attrs: tuple[tuple[str, str], ...] = ()
     prominent: bool = False
     """Its lead paragraphs are a standard term printed in bold (its clauses say so each for itself)."""
+    states: tuple[str, ...] = ()
+    """What its lead paragraphs say, for the legal check (as ``Clause.states``)."""
 
     @property
     def heading(self) -> str:
@@ -137,6 +142,8 @@ class Section:
 
     heading: str
     paragraphs: tuple[Paragraph, ...]
+    states: tuple[str, ...] = ()
+    """What it says, for the legal check (as ``Clause.states``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +179,8 @@ class Annex:
     intro: tuple[Paragraph, ...]
     sections: tuple[Section, ...]
     form: Form | None = None
+    states: tuple[str, ...] = ()
+    """What its introduction says, for the legal check (as ``Clause.states``)."""
 
     @property
     def heading(self) -> str:
@@ -224,6 +233,8 @@ class Contract:
     """Every variable's raw value as used, sorted by name (blank string when missing in a draft)."""
     blanks: tuple[str, ...] = field(default=())
     """Variables left blank (draft mode only)."""
+    defaulted: tuple[str, ...] = ()
+    """Variables the spec did not give, printed with the library's default, sorted."""
     profile: str = "business"
     """``consumer`` (消费者合同: the customer is a natural person buying for personal use) or ``business``
     (经营者之间的合同)."""

@@ -26,6 +26,7 @@ from ..canonical import canonical
 from ..compose import compose
 from ..errors import InputError, Problem, SpecError
 from ..i18n import Message, msg
+from ..legal_check import compose_checked
 from ..library import Library
 from ..model import Contract
 from ..spec import Spec, field_label, parse_spec
@@ -168,7 +169,7 @@ def check_row(sheet: Sheet, row: Row, mapped: Sequence[Column], shared: dict[str
     spec = RowSpec(row.number, folder, text)
     contract: Contract | None = None
     try:
-        contract = compose(spec.spec(), library)
+        contract, _warnings = compose_checked(spec.spec(), library)  # a row's contract is for signing
     except InputError as exc:
         by_key = {c.field.key: c.header for c in mapped}
         problems += [_problem(sheet, row, _column_for(p.field, by_key, library), p.field, p.msg) for p in exc.problems]

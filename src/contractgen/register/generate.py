@@ -21,9 +21,9 @@ from typing import Any
 from sqlalchemy import select
 
 from ..build import DEFAULT_FORMATS, manifest, render_outputs
-from ..compose import compose
 from ..errors import UsageError
 from ..i18n import msg
+from ..legal_check import compose_checked
 from ..library import FOLDERS, Library
 from ..specdata import to_spec
 from . import Register, audit
@@ -55,7 +55,7 @@ def generate(register: Register, data: Mapping[str, Any], library: Library, *,
                 contract_no = format_number(register.number_pattern, industry, today.year, seq)
             spec_data = {**data, "contract_no": contract_no}
             spec = to_spec(spec_data, library, display=f"{contract_no}.yaml")
-            contract = compose(spec, library)
+            contract, _warnings = compose_checked(spec, library)
             outputs = render_outputs(contract, formats)
             build_manifest = manifest(contract, outputs, spec_name=f"{contract_no}.yaml", spec_sha256=spec.sha256)
             build_manifest["library"]["layer_sha256"] = {item["name"]: item["sha256"] for item in layers}
