@@ -132,6 +132,7 @@ def test_a_legal_assistant_makes_compares_and_downloads_a_hotel_contract(server,
     expect(page.locator('output[data-for="provider-credit_code"]')).to_have_text("统一社会信用代码校验通过")
     page.fill("#values-service_items", "标准双床房住宿服务（1间）")
     page.fill("#values-price", "880")
+    page.fill("#values-privacy_contact_email", "privacy@pujiang-hotel.cn")  # the default is a placeholder
     page.fill("#values-penalty_amount", "12800")
     expect(page.locator('output[data-for="values-penalty_amount"]')).to_contain_text("壹万贰仟捌佰元整")
     page.fill("#values-term_years", "99")
