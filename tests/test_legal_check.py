@@ -132,6 +132,17 @@ def test_the_chosen_route_is_the_only_one_named(route):
             assert other not in text or dict(clause.attrs).get("group") == "dispute", clause.id
 
 
+@pytest.mark.parametrize("industry", sorted(LIBRARY.industry))
+def test_the_shipped_precedence_and_change_texts_are_what_the_rules_guard(industry):
+    """The one precedence rule and the change-by-agreement clause carry their marks, so a company layer or a
+    later edit that adds a second precedence sentence or lets one party change an annex is refused."""
+    contract = compose(spec_of(example(industry)), LIBRARY)
+    marked = {i: c.states for i, c in contract.clause_index.items() if c.states}
+    assert marked["other.annex-precedence"] == ("precedence", "change-by-agreement")
+    assert marked["effectiveness.change"] == ("change-by-agreement",)
+    assert [i for i, states in marked.items() if "precedence" in states] == ["other.annex-precedence"]
+
+
 def test_software_daily_penalty_has_its_cap_and_says_how_it_relates():
     contract = compose(spec_of(example("software")), LIBRARY)
     clause = contract.clause_index["software.customization"]
