@@ -54,6 +54,8 @@ def test_conditional_clauses_hang_on_bool_variables(library):
                        if c.condition and c.id.startswith(industry)]
         assert len(conditional) >= count, industry
         for node in conditional:
+            if node.condition.startswith("frame =="):  # the framing decides, not a value (hotel.room-rate)
+                continue
             assert library.variable[node.condition.strip()].type == "bool"
 
 
