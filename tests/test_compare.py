@@ -91,9 +91,7 @@ def paragraph(root: etree._Element, prefix: str) -> etree._Element:
 
 def retext(prefix: str, old: str, new: str) -> Callable[[etree._Element], None]:
     def change(root: etree._Element) -> None:
-        # Not the clause's own number ("7.2" holds a 7 too): the first run of its text that does.
-        t = next(t for t in paragraph(root, prefix).iter(w("t"))
-                 if old in (t.text or "") and not (t.text or "").startswith(prefix))
+        t = next(t for t in paragraph(root, prefix).iter(w("t")) if old in (t.text or ""))
         t.text = t.text.replace(old, new, 1)
     return change
 
