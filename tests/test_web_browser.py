@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from tests.test_compare import edited, retext
+from tests.test_compare import edited, paragraph, retext, w
 from tests.web_helpers import PASSWORD, add_account, make_app
 
 pytestmark = pytest.mark.browser
@@ -87,6 +87,14 @@ def sign_in_as(page, server: str, name: str) -> None:
     page.fill("#name", name)
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
+
+
+def revalue(prefix: str, old: str, new: str):
+    """Change the filled value ``old`` of the clause numbered ``prefix`` (not a digit of the clause number: 7.2's 7)."""
+    def change(root) -> None:
+        t = next(t for t in paragraph(root, prefix).iter(w("t")) if t.text == old)
+        t.text = new
+    return change
 
 
 def numbers() -> dict[str, str]:
@@ -204,7 +212,7 @@ def test_a_legal_assistant_makes_compares_and_downloads_a_hotel_contract(server,
     # The customer sends the first contract back with the evaluation period changed and 2.2 reworded.
     theirs = tmp_path / "客户修改稿.docx"
     clause = numbers()
-    theirs.write_bytes(edited(retext(clause["evaluation.timing"], "7", "30"),
+    theirs.write_bytes(edited(revalue(clause["evaluation.timing"], "7", "30"),
                               retext(clause["feedback.reply"], "作出答复", "作出书面答复"), data=docx))
     page.click("nav >> text=比较")
     page.click("text=对方发回的 Word 修改稿")
