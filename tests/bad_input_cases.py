@@ -307,7 +307,7 @@ def _sheet_case(id: str, input: str, files: Mapping[str, bytes], exit_code: int,
     return Case(id, input, files, args, exit_code, expect, shows, group=BATCH_GROUP)
 
 
-COUNTERPARTS = ("第15.3条 says 三 counterparts and 两 for each party: the parties would hold 四, more than there are; "
+COUNTERPARTS = ("第16.3条 says 三 counterparts and 两 for each party: the parties would hold 四, more than there are; "
                 "hold fewer each or make more counterparts [counterparts]")
 """The legal check's finding on ``一式三份，双方各执两份`` (the article as the contract numbers it)."""
 
