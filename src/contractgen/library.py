@@ -500,20 +500,19 @@ class _Reader:
         return tuple(out)
 
     def profiles(self, data: YamlMap, path: str, prefix: str) -> tuple[str, ...]:
-        found = self.texts(data, "profiles", path, prefix)
-        for profile in found:
-            if profile not in PROFILES:
-                self.problem(path, line_of(data, "profiles"), _join(prefix, "profiles"),
-                             msg("library.must-be-one-of", choices=PROFILES, value=profile))
-        return tuple(p for p in found if p in PROFILES)
+        return self.words(data, "profiles", PROFILES, path, prefix)
 
     def states(self, data: YamlMap, path: str, prefix: str) -> tuple[str, ...]:
-        found = self.texts(data, "states", path, prefix)
-        for state in found:
-            if state not in STATES:
-                self.problem(path, line_of(data, "states"), _join(prefix, "states"),
-                             msg("library.must-be-one-of", choices=STATES, value=state))
-        return tuple(s for s in found if s in STATES)
+        return self.words(data, "states", STATES, path, prefix)
+
+    def words(self, data: YamlMap, key: str, allowed: tuple[str, ...], path: str, prefix: str) -> tuple[str, ...]:
+        """A list of words from a closed vocabulary; each word outside it is a problem and left out."""
+        found = self.texts(data, key, path, prefix)
+        for word in found:
+            if word not in allowed:
+                self.problem(path, line_of(data, key), _join(prefix, key),
+                             msg("library.must-be-one-of", choices=allowed, value=word))
+        return tuple(w for w in found if w in allowed)
 
     def flag(self, data: YamlMap, key: str, path: str, prefix: str) -> bool:
         value = data.get(key, False)
