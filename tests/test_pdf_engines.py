@@ -10,6 +10,7 @@ the rows that carry ink overlap, the text's left and right edges agree, within a
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import subprocess
@@ -21,8 +22,10 @@ from PIL import Image
 
 from contractgen.compose import compose, industry_spec
 from contractgen.library import load_library
+from contractgen.model import Article, Paragraph, Run
 from contractgen.render import RenderOptions, render
 from contractgen.spec import parse_spec, starter_spec
+from tests.sample_contract import sample_contract
 
 pytest.importorskip("typst")
 pytestmark = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
@@ -135,3 +138,26 @@ def test_both_engines_print_the_same_contract(tmp_path: Path, industry: str, var
         assert overlap(t_rows, w_rows) >= LAYOUT_OVERLAP, f"page {number}: blocks at other heights"
         assert all(abs(t - w) <= EDGE_TOLERANCE for t, w in zip(t_edges, w_edges, strict=True)), \
             f"page {number}: text from {t_edges} instead of {w_edges}"
+
+
+def lines(pdf: Path) -> list[str]:
+    """The text area's lines as pdftotext reads them, white space removed, empty lines dropped."""
+    out = subprocess.run(["pdftotext", *TEXT_AREA, "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    return [line for line in (re.sub(r"\s+", "", raw) for raw in out.splitlines()) if line]
+
+
+@pytest.mark.parametrize("marks", ["《中华人民共和国民法典》", "“乙方”", "（以下简称“平台”）", "【重要】（一）", "‘丙’"])
+def test_a_bracket_or_quote_ends_and_starts_lines_where_it_does_in_weasyprint(tmp_path: Path, marks: str) -> None:
+    # Each paragraph moves the marks one character on, so that across them the closing mark falls at
+    # the end of a line and the opening one at the start of the next, with every slack in between.
+    filler = "甲方应当按照约定支付服务费用乙方应当按照约定提供服务并接受监督"
+    paragraphs = tuple(Paragraph((Run(filler[: k % len(filler)] + marks + filler * 2),)) for k in range(40))
+    article = Article("marks", "第一条", 1, "标点", "1.0.0", "base", paragraphs, ())
+    contract = dataclasses.replace(sample_contract(), articles=(article,), annexes=())
+    seen = {}
+    for engine in ("weasyprint", "typst"):
+        pdf = tmp_path / f"{engine}.pdf"
+        pdf.write_bytes(render(contract, "pdf", RenderOptions(pdf_engine=engine)))
+        seen[engine] = lines(pdf)
+    assert seen["typst"] == seen["weasyprint"]

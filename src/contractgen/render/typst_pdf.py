@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import re
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -65,11 +66,51 @@ def _runs(runs: Iterable[Run], prefix: str = "") -> list[Any]:
     return items
 
 
+# Two differences between Typst's lines and WeasyPrint's (Pango's), which would drift the engines'
+# lines and pages apart. Typst sets a full-width bracket at a line's start or end at half its width
+# (GB/T 15834; the template's CNS style keeps ，。 whole, but not brackets), fitting half a character
+# more on the line; and it breaks before “ and after ” next to a 汉字, which Pango's line breaking (older
+# Unicode rules) never does. So a closing bracket is followed by a hair space, and an opening bracket
+# with what may not be parted from it, or a quote with its neighbours, is kept in a box between hair
+# spaces: for Typst none of them is then a line's edge, and quotes break where Pango breaks them.
+_QUOTES = "“‘”’"
+_CLOSING = "》）』」】〗〕〉］｝"
+_OPENING = "《（『「【〖〔〈［｛"
+_EDGE = re.compile(f"([^{_QUOTES}]?(?:[{_QUOTES}]+[^{_QUOTES}]?)+"
+                   f"|[{_OPENING}]+(?:[0-9A-Za-z]+|[^{_OPENING}{_CLOSING}{_QUOTES}])?)|([{_CLOSING}]+)")
+
+
+def _edges(text: str) -> list[Any]:
+    """``text`` as strings, ``{"keep": …}`` (an opening bracket and the character or word it leads, or a
+    quote and its neighbours) and ``{"close": …}`` (closing brackets) items."""
+    items: list[Any] = []
+    end = 0
+    for m in _EDGE.finditer(text):
+        keep, closing = m.groups()
+        items += [text[end:m.start()]] if m.start() > end else []
+        items.append({"keep": keep} if keep else {"close": closing})
+        end = m.end()
+    return items + ([text[end:]] if end < len(text) else [])
+
+
+def _set(items: list[Any]) -> list[Any]:
+    """Runs ready for Typst: their strings, bold ones too, split at full-width brackets and quotes."""
+    out: list[Any] = []
+    for item in items:
+        if isinstance(item, str):
+            out += _edges(item)
+        elif "b" in item:
+            out.append({"b": _edges(item["b"])})
+        else:
+            out.append(item)
+    return out
+
+
 def _paragraph(p: Paragraph) -> dict[str, Any]:
     if p.runs and p.runs[0].kind == "line":
         return {"k": "line"}
     prefix = p.number + number_separator(p.number) if p.number else ""
-    return {"k": "p", "runs": _runs(p.runs, prefix)}
+    return {"k": "p", "runs": _set(_runs(p.runs, prefix))}
 
 
 def _paragraphs(paragraphs: Iterable[Paragraph]) -> Iterator[dict[str, Any]]:
@@ -93,10 +134,10 @@ def _clause_paragraphs(clause: Clause) -> Iterator[dict[str, Any]]:
     paragraphs = clause.paragraphs
     if paragraphs and not paragraphs[0].number:
         head.append(" " if clause.title else number_separator(clause.number))
-        yield {"k": "p", "runs": _merge(head + _runs(paragraphs[0].runs))}
+        yield {"k": "p", "runs": _set(_merge(head + _runs(paragraphs[0].runs)))}
         paragraphs = paragraphs[1:]
     else:
-        yield {"k": "p", "runs": _merge(head)}
+        yield {"k": "p", "runs": _set(_merge(head))}
     yield from _paragraphs(paragraphs)
 
 
@@ -140,7 +181,7 @@ def _signatures(contract: Contract) -> dict[str, Any]:
             for row in signature_rows(contract)]
     ack = None
     if contract.acknowledgement:
-        ack = {"text": [_runs(p.runs) for p in contract.acknowledgement],
+        ack = {"text": [_set(_runs(p.runs)) for p in contract.acknowledgement],
                "sign": [f"{line.label}：{line.value}" for line in acknowledgement_lines(contract)]}
     return {"rows": rows, "place": sign_place(contract) or None, "ack": ack}
 
@@ -180,8 +221,8 @@ def document_data(contract: Contract, options: RenderOptions) -> dict[str, Any]:
         "instructions": None if instructions is None else {"heading": instructions.heading,
                                                            "body": list(_paragraphs(instructions.paragraphs))},
         "title": contract.title, "number": number,
-        "parties": [{"name": _runs([party.name], f"{party.designation}（{party.label}）："),
-                     "details": [_runs([run], f"{label}：") for label, run in party.details]}
+        "parties": [{"name": _set(_runs([party.name], f"{party.designation}（{party.label}）：")),
+                     "details": [_set(_runs([run], f"{label}：")) for label, run in party.details]}
                     for party in contract.parties],
         "body": _contract_body(contract),
         "signatures": _signatures(contract),
