@@ -64,6 +64,18 @@ PACKS: dict[str, tuple[Expect, ...]] = {
         Expect("telecom.contract-period", ("合约期为24个月", "每月套餐费减免人民币30元，共24个月",
                                            "人民币（大写）柒佰贰拾元整（¥720.00）乘以未履行的合约月数", "不得将合约期自动延续")),
     ),
+    "software": (
+        Expect("software.deliverables", ("《中华人民共和国民法典》第八百五十三条",
+                                         "自本合同生效之日起15日内向甲方提交需求规格说明书",
+                                         "自需求规格说明书经双方确认之日起90日内", "不少于16小时的操作培训")),
+        Expect("software.customer-duties", ("《中华人民共和国民法典》第八百五十二条", "乙方的交付期限相应顺延")),
+        Expect("software.acceptance-plan", ("至迟在交付软件10日前向甲方提交验收测试方案", "通过率不低于百分之九十五",
+                                            "遗留的一般缺陷不超过5个")),
+        Expect("software.escrow", ("上海云存软件托管服务有限公司（以下简称“托管机构”）", "之日起10个工作日内",
+                                   "托管费用由双方各半承担", "自甲方书面催告之日起15日内仍未纠正")),
+        Expect("software.change-pricing", ("每人日（一名开发人员工作八小时）的价格为人民币（大写）贰仟元整（¥2,000.00）",
+                                           "不得另行收取费用", "15日内支付变更费用")),
+    ),
     "car-rental": (
         Expect("car-rental.identity", ("《中华人民共和国反恐怖主义法》第二十一条", "《中华人民共和国道路交通安全法》第十九条",
                                        "有效的机动车驾驶证")),
@@ -217,9 +229,31 @@ def test_hotel_cancellation_is_a_standard_term_in_bold() -> None:
     assert "hotel.cancellation" in {c.id for c in contract.prominent_clauses}
 
 
+# --- software --------------------------------------------------------------------------------------
+
+def test_software_schedule_leads_to_the_acceptance_and_delay_clauses_it_relies_on() -> None:
+    contract = composed(example("software"))
+    number = {i: contract.clause_index[i].number for i in ("software.function-evaluation", "software.customization")}
+    assert f"依照本合同第{number['software.function-evaluation']}条的约定进行验收测试" in clause_text(
+        contract, "software.deliverables")
+    assert f"依照本合同第{number['software.customization']}条的约定承担违约责任" in clause_text(
+        contract, "software.customer-duties")
+    assert f"依照本合同第{number['software.customization']}条的约定答复变更的影响" in clause_text(
+        contract, "software.change-pricing")
+    # the service term points at the schedule instead of giving a second set of dates
+    assert "按照本合同约定的交付进度" in clause_text(contract, "service.term")
+
+
+def test_software_change_requests_need_their_person_day_price() -> None:
+    data = example("software")
+    del data["values"]["software_person_day_rate"]
+    assert any("software_person_day_rate" in p for p in problems(data))
+
+
 # --- the other four --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("industry", "switch", "clause", "values_of_clause"), [
+    ("software", "software_escrow", "software.escrow", ("software_escrow_agent",)),
     ("car-rental", "car_rental_tracking", "car-rental.tracking", ()),
     ("fitness", "fitness_pool", "fitness.high-risk", ()),
 ])
@@ -235,6 +269,7 @@ def test_an_optional_pack_clause_goes_with_its_switch(industry: str, switch: str
 
 @pytest.mark.parametrize(("industry", "clauses"), [
     ("telecom", ("telecom.suspension", "telecom.contract-period")),
+    ("software", ("software.escrow", "software.change-pricing")),
     ("car-rental", ("car-rental.no-sublet",)),
     ("fitness", ("fitness.card-transfer",)),
 ])
