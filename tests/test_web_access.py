@@ -24,7 +24,7 @@ DR = {"drafter", "reviewer"}
 PUBLIC = "public"
 EXPECTED: dict[str, object] = {
     "static": PUBLIC, "auth.login": PUBLIC, "auth.login_post": PUBLIC, "auth.logout": ANYONE,
-    "industries.index": ANYONE,
+    "industries.index": ANYONE, "industries.blank": ANYONE,
     "contracts.new": D, "contracts.create": D, "contracts.drafts": D, "contracts.edit": D, "contracts.update": D,
     "contracts.delete": D, "contracts.preview": D, "contracts.document": D, "contracts.generate_draft": D,
     "contracts.draft_spec": D, "contracts.upload": D, "contracts.money_words": D, "contracts.check": D,

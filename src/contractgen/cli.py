@@ -619,13 +619,15 @@ def compare_cmd(standard: str, theirs: Path, policy: str, fmt: str, output: Path
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Data folder (default: $CONTRACTGEN_DATA_DIR or "
               "~/.local/share/contractgen).")
 @click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64), help="Requests served at once.")
+@pdf_options
 @library_option
 def serve(host: str, port: int, database: str | None, data_dir: Path | None, threads: int,
-          layers: tuple[Path, ...]) -> None:
+          pdf_engine: str | None, pdf_standard: str | None, layers: tuple[Path, ...]) -> None:
     """Serve the web application (waitress) until interrupted."""
     from .web.serve import serve as run
 
-    run(host=host, port=port, database=database, data_dir=data_dir, threads=threads, layers=layers)
+    run(host=host, port=port, database=database, data_dir=data_dir, threads=threads, layers=layers,
+        pdf_engine=pdf_engine, pdf_standard=pdf_standard)
 
 
 def register_options(func: Callable) -> Callable:

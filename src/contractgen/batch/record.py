@@ -18,6 +18,7 @@ from ..errors import InputError
 from ..library import Library
 from ..register import Register
 from ..register.generate import generate
+from ..render import DEFAULT_PDF_ENGINE
 from ..specdata import from_spec
 from .report import RowResult
 from .rows import Plan, RowProblem
@@ -36,9 +37,11 @@ class Recorded:
 
 def record_batch(plan: Plan, register: Register, library: Library, *, formats: Sequence[str], user: str = "",
                  team: str = "", address: str = "", progress: Progress | None = None,
-                 today: dt.date | None = None) -> Recorded:
+                 today: dt.date | None = None, pdf_engine: str = DEFAULT_PDF_ENGINE,
+                 pdf_standard: str | None = None) -> Recorded:
     """Generate every good row of ``plan`` into ``register``, one transaction each, in sheet order (each
-    recorded for ``user`` of ``team``, audited with the request's ``address``, as the form's are)."""
+    recorded for ``user`` of ``team``, audited with the request's ``address``, as the form's are), its
+    PDFs made by ``pdf_engine`` to ``pdf_standard``."""
     progress = progress or (lambda done, total: None)
     good = plan.good
     recorded = Recorded()
@@ -47,7 +50,7 @@ def record_batch(plan: Plan, register: Register, library: Library, *, formats: S
         assert row.spec is not None
         try:
             entry = generate(register, from_spec(row.spec.spec()), library, formats=formats, user=user, team=team,
-                             address=address, today=today)
+                             address=address, today=today, pdf_engine=pdf_engine, pdf_standard=pdf_standard)
         except InputError as exc:
             recorded.problems += [RowProblem(plan.sheet.path, row.row, p.field, p.msg, header=p.label or p.field)
                                   for p in exc.problems]

@@ -25,6 +25,7 @@ from ..errors import UsageError
 from ..i18n import msg
 from ..legal_check import compose_checked
 from ..library import FOLDERS, Library
+from ..render import DEFAULT_PDF_ENGINE
 from ..specdata import to_spec
 from . import Register, audit
 from .db import upsert_ignoring
@@ -35,10 +36,12 @@ from .review import locked
 
 def generate(register: Register, data: Mapping[str, Any], library: Library, *,
              formats: Sequence[str] = DEFAULT_FORMATS, user: str = "", team: str = "", address: str = "",
-             revises: int | None = None, today: dt.date | None = None) -> Contract:
+             revises: int | None = None, today: dt.date | None = None, pdf_engine: str = DEFAULT_PDF_ENGINE,
+             pdf_standard: str | None = None) -> Contract:
     """Build the contract ``data`` describes and record it; raises ``SpecError`` for a spec's problems.
 
     ``revises``: the id of a returned contract this corrects (``UsageError`` unless it is returned).
+    ``pdf_engine`` and ``pdf_standard`` make its PDFs, as ``build --pdf-engine --pdf-standard`` does.
     """
     today = today or dt.date.today()
     industry = str(data.get("industry", ""))
@@ -56,7 +59,7 @@ def generate(register: Register, data: Mapping[str, Any], library: Library, *,
             spec_data = {**data, "contract_no": contract_no}
             spec = to_spec(spec_data, library, display=f"{contract_no}.yaml")
             contract, _warnings = compose_checked(spec, library)
-            outputs = render_outputs(contract, formats)
+            outputs = render_outputs(contract, formats, pdf_engine=pdf_engine, pdf_standard=pdf_standard)
             build_manifest = manifest(contract, outputs, spec_name=f"{contract_no}.yaml", spec_sha256=spec.sha256)
             build_manifest["library"]["layer_sha256"] = {item["name"]: item["sha256"] for item in layers}
             files = []

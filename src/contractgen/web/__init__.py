@@ -36,6 +36,8 @@ DEFAULTS: dict[str, Any] = {
     "LIBRARY_LAYERS": (),
     "CONTRACT_NO_PATTERN": DEFAULT_PATTERN,
     "FORMATS": ("docx", "pdf"),
+    "PDF_ENGINE": None,  # which engine makes the PDFs (render.PDF_ENGINES); None: render.DEFAULT_PDF_ENGINE
+    "PDF_STANDARD": None,  # a PDF/A profile for the register's archive copies (a-2b, a-3b), or None
     "LANGUAGE": "zh",
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # a spec upload; larger ones per page: security.UPLOAD_LIMITS
     "WTF_CSRF_TIME_LIMIT": None,
@@ -65,6 +67,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         data_dir, app.config["DATABASE_URL"], number_pattern=app.config["CONTRACT_NO_PATTERN"],
         password_hashing=app.config["PASSWORD_HASHING"])
     app.extensions["contractgen.library"] = load_library([Path(p) for p in app.config["LIBRARY_LAYERS"]])
+    _check_pdf_settings(app)
     with app.app_context():
         documents.refresh_library()  # the approved company layer, if any, from the first request on
     app.before_request(documents.refresh_library)
@@ -114,3 +117,14 @@ def _secret_key(data_dir: Path) -> str:
         path.touch(mode=0o600)
         path.write_text(secrets.token_hex(32), encoding="ascii")
     return path.read_text(encoding="ascii").strip()
+
+
+def _check_pdf_settings(app: Flask) -> None:
+    """The PDF engine and standard checked, and the engine loaded, when the app starts: a missing Typst
+    says how to install it before anyone fills in a form, not when the first contract is generated."""
+    from ..render import DEFAULT_PDF_ENGINE, check_pdf_options, renderer
+
+    app.config["PDF_ENGINE"] = app.config["PDF_ENGINE"] or DEFAULT_PDF_ENGINE
+    check_pdf_options(app.config["PDF_ENGINE"], app.config["PDF_STANDARD"])
+    if "pdf" in app.config["FORMATS"]:
+        renderer("pdf", app.config["PDF_ENGINE"])

@@ -24,6 +24,7 @@ RULES: dict[str, frozenset[str]] = {
     "auth.login_post": PUBLIC,
     "auth.logout": ANYONE_SIGNED_IN,
     "industries.index": ANYONE_SIGNED_IN,
+    "industries.blank": ANYONE_SIGNED_IN,  # a model text to fill in by hand: no one's data in it
     # 填写合同, 草稿, 预览, 生成: the drafter's own work
     "contracts.new": DRAFTING,
     "contracts.create": DRAFTING,

@@ -50,6 +50,11 @@ def refresh_library() -> None:
         current_app.extensions["contractgen.layer"] = key
 
 
+def pdf_settings() -> dict[str, str | None]:
+    """How the app makes PDFs (``serve --pdf-engine --pdf-standard``), as ``generate``'s keyword arguments."""
+    return {"pdf_engine": current_app.config["PDF_ENGINE"], "pdf_standard": current_app.config["PDF_STANDARD"]}
+
+
 def register() -> Register:
     """The app's register."""
     return current_app.extensions["contractgen.register"]

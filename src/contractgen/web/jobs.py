@@ -19,6 +19,7 @@ from ..batch.record import Recorded, record_batch
 from ..batch.rows import Plan
 from ..library import Library
 from ..register import Register
+from ..render import DEFAULT_PDF_ENGINE
 
 KEEP = 200
 """Finished jobs kept (the oldest are forgotten first): their pages and downloads stay reachable."""
@@ -57,7 +58,8 @@ class Jobs:
         self.jobs: dict[str, Job] = {}
 
     def start(self, plan: Plan, register: Register, library: Library, *, formats: Sequence[str], user: str,
-              team: str = "", address: str = "", sheet_name: str, log) -> Job:  # noqa: ANN001 - the app's logger
+              team: str = "", address: str = "", sheet_name: str, log,  # noqa: ANN001 - the app's logger
+              pdf_engine: str = DEFAULT_PDF_ENGINE, pdf_standard: str | None = None) -> Job:
         job = Job(secrets.token_urlsafe(16), plan, user, sheet_name, len(plan.good))
 
         def progress(done: int, total: int) -> None:
@@ -67,7 +69,8 @@ class Jobs:
         def run() -> None:
             try:
                 recorded = record_batch(plan, register, library, formats=formats, user=user, team=team,
-                                        address=address, progress=progress)
+                                        address=address, progress=progress, pdf_engine=pdf_engine,
+                                        pdf_standard=pdf_standard)
             except Exception:  # a bug: logged with its traceback, the page says it stopped
                 log.exception("batch job %s stopped", job.id)
                 recorded, job.failed = None, True

@@ -39,14 +39,15 @@ def first_admin_command(data_dir: Path | None, database: str | None) -> str:
 
 
 def serve(*, host: str, port: int, database: str | None, data_dir: Path | None, threads: int = 4,
-          layers: Sequence[Path] = ()) -> None:
+          layers: Sequence[Path] = (), pdf_engine: str | None = None, pdf_standard: str | None = None) -> None:
     """Open the register (creating or upgrading it), then serve until interrupted."""
     from waitress import create_server
 
     from ..register.users import has_admin
     from . import create_app
 
-    app = create_app({"DATA_DIR": data_dir, "DATABASE_URL": database, "LIBRARY_LAYERS": tuple(layers)})
+    app = create_app({"DATA_DIR": data_dir, "DATABASE_URL": database, "LIBRARY_LAYERS": tuple(layers),
+                      "PDF_ENGINE": pdf_engine, "PDF_STANDARD": pdf_standard})
     if not is_loopback(host) and not has_admin(app.extensions["contractgen.register"]):
         raise UsageError(msg("web.serve-needs-admin", host=host, command=first_admin_command(data_dir, database)))
     server = create_server(app, host=host, port=port, threads=threads, ident="contractgen")

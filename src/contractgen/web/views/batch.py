@@ -19,7 +19,7 @@ from ...batch.template import template_xlsx
 from ...errors import InputError
 from ...i18n import text
 from ...register.contracts import contracts_zip, get_contracts
-from ..documents import library, register
+from ..documents import library, pdf_settings, register
 from ..jobs import Jobs
 from ..security import account, address, current_user
 
@@ -108,7 +108,7 @@ def start():
     signed_in = account()
     job = jobs().start(plan, register(), library(), formats=tuple(current_app.config["FORMATS"]),
                        user=current_user(), team=signed_in.team if signed_in else "", address=address(),
-                       sheet_name=name, log=current_app.logger)
+                       sheet_name=name, log=current_app.logger, **pdf_settings())
     return redirect(url_for(".job", job_id=job.id))
 
 

@@ -21,6 +21,7 @@ from ..documents import (
     field_problems,
     library,
     log_download,
+    pdf_settings,
     preview_contract,
     preview_html,
     register,
@@ -132,7 +133,8 @@ def _generate(data, draft):
     signed_in = account()
     try:
         return generate(register(), data, library(), formats=_formats(), user=current_user(),
-                        team=signed_in.team if signed_in else "", address=address(), revises=draft.revises_id)
+                        team=signed_in.team if signed_in else "", address=address(), revises=draft.revises_id,
+                        **pdf_settings())
     except UsageError as exc:
         flash(str(exc), "error")
         return None
