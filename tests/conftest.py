@@ -7,8 +7,14 @@ import itertools
 import os
 
 import pytest
+from hypothesis import settings
 
 from tests import pg_cluster
+
+# No property test has a deadline: how fast an input is handled is a benchmark's question, and on two
+# busy cores (make test runs two workers) an example may take longer than hypothesis's 200 ms default.
+settings.register_profile("contractgen", deadline=None)
+settings.load_profile("contractgen")
 
 # The tests assert what a user of LANG=C sees; a developer's zh_CN locale must not change that.
 os.environ["CONTRACTGEN_LANG"] = "en"
