@@ -10,6 +10,8 @@ import importlib.util
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -40,3 +42,14 @@ def test_benchmark_measures_everything_and_renders_the_table(tmp_path: Path) -> 
         assert measured[key].ok is not None
     assert measured["lo-per-call"].value == "skipped"
     assert "hotel" in "\n".join(report.details)
+
+
+def test_growth_is_linear_unless_a_later_stretch_is_slower_than_the_first() -> None:
+    bench = _bench_module()
+    # Later stretches cheaper than the first (it pays the start-up): linear, whatever max/min says.
+    assert bench.growth([0.450, 0.391, 0.340]) == 1.0
+    assert bench.growth([0.400, 0.480]) == pytest.approx(1.2)
+    assert bench.growth([0.400, 0.300, 0.600]) == pytest.approx(1.5)  # any later stretch counts, not only the last
+    stretches = bench.segment_times([(25, 10.0), (50, 15.0), (100, 35.0)])
+    assert [n for n, _ in stretches] == [25, 50, 100]
+    assert [t for _, t in stretches] == pytest.approx([0.4, 0.2, 0.4])
