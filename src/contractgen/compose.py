@@ -377,7 +377,7 @@ def _holds(ctx: _Ctx, condition: str | None, assignment: dict[str, Any] | None =
     values = {k: (v if v is not None else False) for k, v in ctx.values.items()} | {"profile": ctx.profile} | ctx.facts
     values |= assignment or {}
     try:
-        return bool(templates.environment().compile_expression(condition, undefined_to_none=False)(**values))
+        return bool(templates.expression(condition)(**values))
     except templates.RENDER_ERRORS as exc:
         raise _template_failure(None, msg("compose.what-condition", condition=condition), exc) from None
 
@@ -912,7 +912,7 @@ def check_templates(library: Library) -> list[Problem]:
         condition = getattr(node, "condition", None)
         try:
             if condition:
-                templates.environment().compile_expression(condition, undefined_to_none=False)(**values)
+                templates.expression(condition)(**values)
         except templates.RENDER_ERRORS as exc:
             problems += _template_failure(node, msg("compose.what-condition", condition=condition), exc).problems
     return problems

@@ -202,6 +202,14 @@ class _Plain:
 
 
 @lru_cache(maxsize=4096)
+def expression(source: str):  # -> jinja2.environment.TemplateExpression
+    """A condition compiled to a callable (cached like ``compiled``): Jinja compiles an expression
+    each time it is asked, and a contract's conditions were most of its compose (a batch checks
+    and composes every row with the same few hundred conditions)."""
+    return environment().compile_expression(source, undefined_to_none=False)
+
+
+@lru_cache(maxsize=4096)
 def compiled(source: str):  # -> jinja2.Template
     """The compiled template (cached per process; compiling dominates composing otherwise).
 
