@@ -355,6 +355,8 @@ def located(findings: tuple[Finding, ...] | list[Finding], spec: Spec, library: 
     the spec left to the library's default), its severity and rule id in the message."""
     from .canonical import canonical
 
+    if not findings:  # the usual case: no need to read the spec's lines again
+        return []
     data = canonical(spec, library, []).data
     problems = []
     for finding in findings:

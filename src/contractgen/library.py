@@ -13,7 +13,7 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
@@ -348,8 +348,25 @@ class Library:
         owner = getattr(node, "id", "").split(".", 1)[0]
         return not (getattr(node, "kind", "") == "industry" and owner in self.industry and owner != industry)
 
+    @cached_property
+    def _found(self) -> dict[tuple[str, str, str | None], tuple]:
+        """What ``articles_for``, ``variables_for`` and ``includable`` gave, by their arguments: the
+        library never changes, and composing one contract asks each of them several times (a batch,
+        for every row)."""
+        return {}
+
+    def _memo(self, what: str, industry: str, profile: str | None, make: Callable[[], tuple]) -> tuple:
+        key = (what, industry, profile)
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = make()
+        return found
+
     def articles_for(self, industry: str, profile: str | None = None) -> tuple[ArticleDef, ...]:
         """The articles (with only the clauses) this industry's contracts (of ``profile``) may contain."""
+        return self._memo("articles", industry, profile, lambda: self._articles_for(industry, profile))
+
+    def _articles_for(self, industry: str, profile: str | None) -> tuple[ArticleDef, ...]:
         result = []
         for article in self.articles:
             if not self.offered(article, industry, profile):
@@ -360,6 +377,9 @@ class Library:
 
     def variables_for(self, industry: str, profile: str | None = None) -> tuple[Variable, ...]:
         """Every variable this industry's contract (of ``profile``) can take, in declaration order."""
+        return self._memo("variables", industry, profile, lambda: self._variables_for(industry, profile))
+
+    def _variables_for(self, industry: str, profile: str | None) -> tuple[Variable, ...]:
         used: set[str] = set()
         for article in self.articles_for(industry, profile):
             used |= article.uses
@@ -374,6 +394,9 @@ class Library:
     def includable(self, industry: str, profile: str | None = None) -> tuple[ArticleDef | ClauseDef, ...]:
         """What a spec may ``include``: optional articles, and optional clauses of other articles
         (the clauses of an optional article come with it)."""
+        return self._memo("includable", industry, profile, lambda: self._includable(industry, profile))
+
+    def _includable(self, industry: str, profile: str | None) -> tuple[ArticleDef | ClauseDef, ...]:
         found: list[ArticleDef | ClauseDef] = []
         for article in self.articles_for(industry, profile):
             if article.kind == "optional":
