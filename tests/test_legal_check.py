@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contractgen.cli import cli
@@ -110,6 +110,8 @@ def test_a_warning_is_printed_and_exits_0(tmp_path):
     assert (row["rule"], row["severity"], row["field"]) == ("counterparts", "warning", "values.counterparts_each")
 
 
+# No deadline: each example composes a whole contract, and the first in a process pays the cold compose.
+@settings(deadline=None)
 @given(total=st.integers(2, 10), each=st.integers(1, 5))
 def test_counterparts_arithmetic(total, each):
     data = merged(example("hotel"), {"values": {"counterparts": total, "counterparts_each": each}})

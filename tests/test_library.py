@@ -226,3 +226,55 @@ def test_a_later_layer_overrides_by_id(tmp_path):
     assert article.title == "总则（公司版）" and article.version == "9.0.0"
     assert len(merged.articles) == len(base.articles)
     assert merged.layers == ("builtin", "company")
+
+
+def _company_layer(tmp_path: Path, title: str) -> Path:
+    layer = tmp_path / "company"
+    (layer / "clauses").mkdir(parents=True, exist_ok=True)
+    intro = load_library().articles[0]
+    (layer / "clauses" / "intro.yaml").write_text(textwrap.dedent(f"""\
+        articles:
+          - id: {intro.id}
+            kind: base
+            title: {title}
+            version: 9.0.0
+            order: {intro.order}
+            text: 本合同适用于公司的全部服务。
+        """), encoding="utf-8")
+    return layer
+
+
+def test_a_loaded_library_is_kept_and_a_changed_layer_is_read_again(tmp_path, monkeypatch):
+    import os
+
+    from contractgen import library as library_module
+
+    monkeypatch.setenv("CONTRACTGEN_CACHE_DIR", str(tmp_path / "cache"))
+    layer = _company_layer(tmp_path, "总则（公司版）")
+    first = load_library([layer])
+    key = library_module._cache_key([layer], True)
+    kept = tmp_path / "cache" / "library" / f"{key[:40]}.pickle"
+    assert kept.is_file() and kept.stat().st_mode & 0o022 == 0
+    read = []
+    monkeypatch.setattr(library_module, "read_library", lambda *a, **k: read.append(a) or ([], ["not called"]))
+    again = load_library([layer])  # from the kept file: read_library is not called
+    assert read == [] and again == first and again is not first
+    monkeypatch.undo()
+    monkeypatch.setenv("CONTRACTGEN_CACHE_DIR", str(tmp_path / "cache"))
+    _company_layer(tmp_path, "总则（新版）")  # the layer's bytes changed: a new key, read from the files
+    assert load_library([layer]).node[first.articles[0].id].title == "总则（新版）"
+    assert library_module._cache_key([layer], True) != key
+    # A damaged file, or one others could have written, is not used: the files are read instead.
+    for path in (tmp_path / "cache" / "library").glob("*.pickle"):
+        path.write_bytes(b"not a pickle")
+    assert load_library([layer]).node[first.articles[0].id].title == "总则（新版）"
+    for path in (tmp_path / "cache" / "library").glob("*.pickle"):
+        os.chmod(path, 0o666)
+    assert library_module._kept_library(library_module._cache_key([layer], True)) is None
+
+
+def test_an_unwritable_cache_only_costs_the_time(tmp_path, monkeypatch):
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where the cache folder would be")
+    monkeypatch.setenv("CONTRACTGEN_CACHE_DIR", str(blocker))
+    assert load_library() == load_library()
