@@ -51,7 +51,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..cache import cache_dir
+from ..cache import cache_dir, distribution_version
 from ..errors import UsageError
 from ..files import UnreadableFile, read_bounded
 from ..i18n import Message, msg
@@ -198,9 +198,8 @@ def _skeleton(data: bytes, draft: bool, source: Message | str) -> _Skeleton:
     cannot be read or written changes nothing but the time.
     """
     import hashlib
-    import importlib.metadata
 
-    versions = [importlib.metadata.version(name) for name in ("docxtpl", "python-docx")]
+    versions = [distribution_version(name) for name in ("docxtpl", "python-docx")]
     key = hashlib.sha256("\0".join((SKELETON_FORMAT, *versions, str(draft))).encode() + b"\0" + data).hexdigest()
     path = cache_dir() / "docx" / f"skeleton-{key[:32]}.zip"
     try:

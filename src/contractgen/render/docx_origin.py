@@ -30,7 +30,6 @@ import hashlib
 import re
 import uuid
 from dataclasses import dataclass
-from xml.sax.saxutils import quoteattr
 
 ORIGIN_NS = "urn:contractgen:origin:1"
 """The root namespace of the table part; the reader finds the part by it, whatever its name."""
@@ -120,3 +119,15 @@ def item_rels_xml(props_target: str) -> bytes:
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             f'<Relationship Id="rId1" Type="{CUSTOM_XML_PROPS_REL}" Target="{props_target}"/>'
             "</Relationships>").encode()
+
+
+def quoteattr(data: str) -> str:
+    """``xml.sax.saxutils.quoteattr``, the same text: that module imports ``urllib.request`` (~15 ms a
+    cold build pays for three replacements)."""
+    data = data.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+    data = data.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    if '"' not in data:
+        return f'"{data}"'
+    if "'" not in data:
+        return f"'{data}'"
+    return '"{}"'.format(data.replace('"', "&quot;"))
