@@ -103,8 +103,6 @@ class Report:
     details: list[str] = field(default_factory=list)
     """Extra markdown (per-industry table, import lists) printed after the main table."""
     notes: list[str] = field(default_factory=list)
-    unreaped_cpu: float = 0.0
-    """CPU seconds of our own processes that ``getrusage`` does not see (the batch's pool workers)."""
 
 
 def ms(seconds: float) -> str:
@@ -155,28 +153,6 @@ def _version(dist: str) -> str:
         return importlib.metadata.version(dist)
     except importlib.metadata.PackageNotFoundError:
         return "not installed"
-
-
-def cpu_seconds() -> tuple[float, float] | None:
-    """(CPU seconds the whole machine has been busy, CPU seconds of this process and its children)."""
-    try:
-        fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
-    except (OSError, ValueError, IndexError):
-        return None
-    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
-    machine = (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
-    own = sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
-              for f in ("ru_utime", "ru_stime"))
-    return machine, own
-
-
-def other_cpu_share(before: tuple[float, float] | None, after: tuple[float, float] | None,
-                    wall: float, unreaped: float = 0.0) -> float | None:
-    """The share of the machine's CPU that processes other than the benchmark used meanwhile."""
-    if before is None or after is None or wall <= 0:
-        return None
-    others = (after[0] - before[0]) - (after[1] - before[1]) - unreaped
-    return max(0.0, others / (wall * (os.cpu_count() or 1)))
 
 
 def soffice_path() -> str | None:
@@ -606,9 +582,6 @@ class ParallelBatch:
     """Seconds spent parsing and composing, in this process."""
     render: float
     """Seconds from starting the pool to the last contract's files (worker start-up and warm-up included)."""
-    unreaped_cpu: float = 0.0
-    """CPU seconds the machine spent meanwhile beyond what ``getrusage`` sees: the pool's workers are
-    the forkserver's children, never ours, so the load check would count them as other processes."""
     pdf_engine: str = "weasyprint"
 
 
@@ -631,13 +604,10 @@ def measure_parallel_batch(inputs: Inputs, count: int, jobs: int, pdf_engine: st
         contract = compose(parse_spec(inputs.spec_texts[industry].encode(), f"{industry}.yaml"), inputs.library)
         contracts.append(dataclasses.replace(contract, annexes=()))
     composed = time.perf_counter()
-    busy = cpu_seconds()
     done = sum(1 for _ in render_many(contracts, ("docx", "pdf"), jobs=jobs, pdf_engine=pdf_engine))
     assert done == count
     rendered = time.perf_counter()
-    after = cpu_seconds()
-    unreaped = max(0.0, (after[0] - busy[0]) - (after[1] - busy[1])) if busy and after else 0.0
-    return ParallelBatch(count, jobs, composed - start, rendered - composed, unreaped, pdf_engine)
+    return ParallelBatch(count, jobs, composed - start, rendered - composed, pdf_engine)
 
 
 def parallel_rows(par: ParallelBatch) -> list[Row]:
@@ -1113,12 +1083,10 @@ def run_all(inputs: Inputs, workdir: Path, *, runs: int, batch: int, libreoffice
     progress(f"batch of {batch} on {jobs} processes")
     parallel = measure_parallel_batch(inputs, batch, jobs)
     report.rows += parallel_rows(parallel)
-    report.unreaped_cpu += parallel.unreaped_cpu
     typst_parallel = None
     if TYPST:
         progress(f"batch of {batch} on {jobs} processes, Typst")
         typst_parallel = measure_parallel_batch(inputs, batch, jobs, pdf_engine="typst")
-        report.unreaped_cpu += typst_parallel.unreaped_cpu
     progress("LibreOffice")
     lo = measure_libreoffice(warm.docx_files, batch_result.docx_dir, lo_runs or min(runs, 3), workdir, libreoffice)
     report.rows += libreoffice_rows(lo, warm, batch_result, parallel)
@@ -1154,6 +1122,20 @@ def run_all(inputs: Inputs, workdir: Path, *, runs: int, batch: int, libreoffice
     return report
 
 
+IDLE_CHECK_SECONDS = 5.0
+"""How long the machine is watched before the run (the load average then would still be the install's)."""
+OTHER_LOAD_LIMIT = 0.10
+"""Above this share of the CPU used by other processes, before or during the run, the figures are flagged."""
+
+
+def progress_line(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def share(value: float | None) -> str:
+    return "?" if value is None else f"{value:.0%}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="Runs per measurement (default 7).")
@@ -1171,19 +1153,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         points = [int(c) for c in args.checkpoints.split(",") if c]
         print(json.dumps(batch_worker(args.spec_dir, industries, args.batch, points, args.docx_dir)))
         return 0
+    sys.path.insert(0, str(ROOT))
+    from benchmarks import load
+
     started = time.perf_counter()
-    load_before = os.getloadavg()[0]
-    busy_before = cpu_seconds()
+    load.mark_tree()  # before any process is started: all of them are ours
+    progress_line(f"… is the machine idle? ({IDLE_CHECK_SECONDS:.0f} s)")
+    before = load.other_share(IDLE_CHECK_SECONDS)
+    during = load.OtherLoad().start()
     with tempfile.TemporaryDirectory(prefix="contractgen-bench-") as tmp:
         workdir = Path(tmp)
         inputs = prepare_inputs(workdir, industries or None)
         report = run_all(inputs, workdir, runs=args.runs, batch=args.batch, libreoffice=not args.no_libreoffice,
-                         progress=lambda s: print(f"… {s}", file=sys.stderr, flush=True))
-    others = other_cpu_share(busy_before, cpu_seconds(), time.perf_counter() - started, report.unreaped_cpu)
+                         progress=lambda s: progress_line(f"… {s}"))
+    others = during.stop()
     machine = machine_info()
-    machine["Other load"] = (f"load average {load_before:.2f} before the run; other processes used "
-                             + (f"{others:.0%} of the CPU during it" if others is not None else "? of the CPU"))
-    if load_before > 0.5 or (others or 0) > 0.10:
+    machine["Other load"] = (f"processes other than the benchmark's used {share(before)} of the CPU in the "
+                             f"{IDLE_CHECK_SECONDS:.0f} s before the run and {share(others)} during it "
+                             "(sampled from /proc; the benchmark's own processes, reaped or not, are marked)")
+    if max(before or 0, others or 0) > OTHER_LOAD_LIMIT:
         # Other processes competing for the cores inflate every figure, LibreOffice's most.
         report.notes.insert(0, "The machine was not idle during this run (see “Other load” above): the "
                             "figures may be inflated; rerun on a quiet machine.")

@@ -7,7 +7,10 @@ writes), so ``make bench`` works when someone needs the figures.
 from __future__ import annotations
 
 import importlib.util
+import os
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -53,3 +56,22 @@ def test_growth_is_linear_unless_a_later_stretch_is_slower_than_the_first() -> N
     stretches = bench.segment_times([(25, 10.0), (50, 15.0), (100, 35.0)])
     assert [n for n, _ in stretches] == [25, 50, 100]
     assert [t for _, t in stretches] == pytest.approx([0.4, 0.2, 0.4])
+
+
+def test_other_load_counts_only_processes_without_the_benchmarks_mark(monkeypatch) -> None:
+    sys.path.insert(0, str(ROOT))
+    from benchmarks import load
+
+    monkeypatch.setenv(load.MARK, str(os.getpid()))  # what mark_tree does: children inherit it
+    spin = "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.8: pass"
+    sampler = load.OtherLoad(interval=0.1).start()
+    ours = subprocess.Popen([sys.executable, "-c", spin])
+    theirs = subprocess.Popen([sys.executable, "-c", spin], env={k: v for k, v in os.environ.items() if k != load.MARK})
+    time.sleep(0.3)
+    running = {pid for pid, _ in load.other_cpu() or {}}
+    assert theirs.pid in running and ours.pid not in running and os.getpid() not in running
+    assert ours.wait(30) == 0 and theirs.wait(30) == 0
+    share = sampler.stop()
+    used = {pid: sampler.last[key] - sampler.first[key] for key in sampler.last for pid in [key[0]]}
+    assert used[theirs.pid] >= 0.3  # its CPU time, counted from its start
+    assert share is not None and share > 0
