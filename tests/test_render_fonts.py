@@ -159,3 +159,20 @@ def test_the_fetcher_serves_the_compact_fonts_and_nothing_else_of_the_cache() ->
         fetcher.fetch((faces[0].path.parent / "other.otf").as_uri())
     with pytest.raises(FetchRefused):
         fetcher.fetch(faces[0].path.parent.as_uri())
+
+
+def test_the_typst_font_folder_is_the_same_whenever_it_is_made(tmp_path: Path) -> None:
+    import time
+
+    from contractgen.render.fonts import _make_typst_folder
+
+    faces = compact_faces()
+    if not faces:
+        pytest.skip("compact fonts unavailable on this machine")
+    _make_typst_folder(tmp_path / "first", faces, None)
+    time.sleep(1.1)  # a font's head table dates it to the second
+    _make_typst_folder(tmp_path / "later", faces, None)
+    made = sorted(p.name for p in (tmp_path / "first").iterdir())
+    assert made == sorted(p.name for p in (tmp_path / "later").iterdir()) and len(made) == len(faces) + 1
+    for name in made:  # Typst embeds the fonts: other bytes here were other PDF bytes
+        assert (tmp_path / "first" / name).read_bytes() == (tmp_path / "later" / name).read_bytes(), name

@@ -194,7 +194,7 @@ def font_face_rules(faces: tuple[CompactFace, ...]) -> str:
     )
 
 
-TYPST_FORMAT_VERSION = "2"
+TYPST_FORMAT_VERSION = "3"
 """Part of the Typst font folder's key: change it when the renamed copies are made differently."""
 
 BOX_FACE = FaceSpec("DejaVu Sans", "normal", "DejaVu Sans", "Book")
@@ -257,8 +257,10 @@ def _make_typst_folder(folder: Path, faces: tuple[CompactFace, ...], box: Path |
         if box is not None:
             covered |= set(TTFont(box, lazy=True).getBestCmap())
         for face in faces:
-            # lazy: only the name table is read and rewritten, the glyphs are copied as they are
-            font = TTFont(face.path, lazy=True)
+            # lazy: only the name table is read and rewritten, the glyphs are copied as they are;
+            # the head table's date kept (fontTools stamps the time of saving): Typst embeds it, so a
+            # folder made at another time (another machine, a new cache) gave other PDF bytes.
+            font = TTFont(face.path, lazy=True, recalcTimestamp=False)
             covered |= set(font.getBestCmap())
             style = "Bold" if face.weight == "bold" else "Regular"
             postscript = f"{face.family.replace(' ', '')}-{style}"
