@@ -113,14 +113,16 @@ def pdf_options(func: Callable) -> Callable:
                              "pip install 'contractgen[typst]').")(func)
 
 
-def _pdf_choice(formats: Sequence[str], engine: str | None, standard: str | None) -> dict[str, Any]:
-    """The PDF engine and standard as render options, checked (and the engine loaded) before any work."""
-    from .render import DEFAULT_PDF_ENGINE, check_pdf_options, renderer
+def _pdf_choice(formats: Sequence[str], engine: str | None, standard: str | None, *,
+                load: bool = True) -> dict[str, Any]:
+    """The PDF engine and standard as render options, checked (and, with ``load``, the engine loaded)
+    before any work; a batch's parent only checks that the engine is installed: its workers render."""
+    from .render import DEFAULT_PDF_ENGINE, check_pdf_engine_installed, check_pdf_options, renderer
 
     engine = engine or DEFAULT_PDF_ENGINE
     check_pdf_options(engine, standard)
-    if "pdf" in formats:
-        renderer("pdf", engine)  # a missing engine says how to install it now, not after composing
+    if "pdf" in formats:  # a missing engine says how to install it now, not after composing
+        renderer("pdf", engine) if load else check_pdf_engine_installed(engine)
     return {"pdf_engine": engine, "pdf_standard": standard}
 
 
@@ -457,13 +459,13 @@ def batch(sheet_path: Path, industry: str, base_path: Path | None, out_dir: Path
     """
     from .batch.progress import ProgressBar
     from .batch.rows import plan_batch
-    from .batch.run import RenderSettings, run_batch
+    from .batch.run import RenderSettings, batch_pool, run_batch
     from .batch.sheet import read_sheet
     from .build import check_output_folder, default_jobs, parse_formats
     from .spec import load_spec
 
     formats = parse_formats(fmt)
-    pdf = _pdf_choice(formats, pdf_engine, pdf_standard)
+    pdf = _pdf_choice(formats, pdf_engine, pdf_standard, load=False)
     if jobs is not None and jobs < 1:
         raise UsageError(msg("build.jobs-too-few", option="--jobs", jobs=jobs))
     if executor_url is not None:
@@ -477,18 +479,24 @@ def batch(sheet_path: Path, industry: str, base_path: Path | None, out_dir: Path
     sheet = read_sheet(sheet_path)
     base = load_spec(base_path) if base_path else None
     library = _library(layers)
-    plan = plan_batch(sheet, library, _industry(library, industry), base)
-    bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+    industry = _industry(library, industry)
+    jobs = min(jobs or default_jobs(), max(1, len(sheet.rows)))
+    bar = None
     settings = RenderSettings(formats, bundle=bundle, reference_docx=reference_docx, **pdf)
     try:
         with contextlib.ExitStack() as stack:
+            # One pool of workers holding the library checks the rows, then renders the good ones
+            # (a Dask batch checks here and renders on the cluster).
+            pool = stack.enter_context(batch_pool(library, jobs)) if executor_url is None and jobs > 1 else None
+            plan = plan_batch(sheet, library, industry, base, pool=pool)
+            bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
             executor = library_ref = None
             if executor_url is not None and (plan.good and (keep_going or not plan.problems)):
                 from .batch.cluster import dask_executor
 
                 executor, library_ref = stack.enter_context(dask_executor(executor_url, library))
-            result = run_batch(plan, library, out_dir, settings, jobs=jobs or default_jobs(), executor=executor,
-                               library_ref=library_ref, keep_going=keep_going, force=force, keep=keep, progress=bar)
+            result = run_batch(plan, library, out_dir, settings, jobs=jobs, executor=executor, library_ref=library_ref,
+                               pool=pool, keep_going=keep_going, force=force, keep=keep, progress=bar)
     finally:
         if bar is not None:
             bar.close()

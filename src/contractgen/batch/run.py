@@ -54,13 +54,15 @@ class BatchResult:
 
 
 def run_batch(plan: Plan, library: Library, out_dir: Path, settings: RenderSettings, *, jobs: int = 1,
-              executor: Executor | None = None, library_ref: Any = None, keep_going: bool = False,
-              force: bool = False, keep: Sequence[Path] = (), progress: Progress | None = None) -> BatchResult:
+              executor: Executor | None = None, library_ref: Any = None, pool: Executor | None = None,
+              keep_going: bool = False, force: bool = False, keep: Sequence[Path] = (),
+              progress: Progress | None = None) -> BatchResult:
     """Render the plan's good rows into ``out_dir`` with their specs and the report; ``BatchError`` when rows are wrong.
 
     Without ``keep_going`` one wrong row stops the batch before anything is written. ``executor``
     renders instead of a pool of ``jobs`` processes; its tasks get ``library_ref`` as the library
     (what the executor resolves to the library on its workers, e.g. a Dask future), or the library.
+    ``pool`` is a ``batch_pool`` already started (the one that checked the rows), used as it is.
     """
     if plan.problems and not keep_going:
         raise BatchError(plan.problems)
@@ -69,7 +71,7 @@ def run_batch(plan: Plan, library: Library, out_dir: Path, settings: RenderSetti
         raise BatchError(plan.problems)
     progress = progress or (lambda done, total: None)
     progress(0, len(good))
-    rendered = render_rows(good, library, settings, jobs=jobs, executor=executor, library_ref=library_ref)
+    rendered = render_rows(good, library, settings, jobs=jobs, executor=executor, library_ref=library_ref, pool=pool)
     results: dict[int, RowResult] = {}
     with contextlib.closing(rendered):  # a failed write stops the workers too
         files = write_builds(out_dir, _builds(plan, good, rendered, results, progress), force=force, keep=keep)
@@ -88,7 +90,8 @@ def _builds(plan: Plan, good: Sequence[Checked], rendered: Iterator[tuple[list[O
 
 
 def render_rows(rows: Sequence[Checked], library: Library, settings: RenderSettings, *, jobs: int = 1,
-                executor: Executor | None = None, library_ref: Any = None) -> Iterator[tuple[list[Output], dict]]:
+                executor: Executor | None = None, library_ref: Any = None,
+                pool: Executor | None = None) -> Iterator[tuple[list[Output], dict]]:
     """Each row's files and manifest, in order: here (one job), on ``jobs`` processes, or on ``executor``.
 
     An annex file that an earlier row of the batch has rendered already (same ``annex_key``, same
@@ -103,7 +106,9 @@ def render_rows(rows: Sequence[Checked], library: Library, settings: RenderSetti
             assert row.spec is not None
             yield (row.spec.text, row.spec.spec_name, settings, skipped[row.row], *with_library)
 
-    if executor is not None:
+    if pool is not None:
+        raw = in_order(pool, render_row, calls(()), window=2 * max(1, jobs))
+    elif executor is not None:
         ref = library if library_ref is None else library_ref
         raw = in_order(executor, render_row, calls((ref,)), window=2 * _workers(executor, jobs))
     elif jobs <= 1 or len(rows) <= 1:
@@ -122,9 +127,17 @@ def _settled(rows: Sequence[Checked], raw: Iterator[tuple[list[Output], dict]], 
 
 
 def _in_pool(calls: Iterator[tuple], library: Library, workers: int) -> Iterator[tuple[list[Output], dict]]:
-    pool = process_pool(workers, _install_library, (pickle.dumps(library),))  # the library crosses once per worker
-    try:
+    with batch_pool(library, workers) as pool:
         yield from in_order(pool, render_row, calls, window=2 * workers)
+
+
+@contextlib.contextmanager
+def batch_pool(library: Library, workers: int) -> Iterator[Executor]:
+    """A process pool whose ``workers`` hold ``library`` (it crosses once per worker), shut down on exit:
+    the rows are checked (``plan_batch(pool=...)``) and rendered (``run_batch(pool=...)``) on it."""
+    pool = process_pool(workers, _install_library, (pickle.dumps(library),))
+    try:
+        yield pool
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -205,6 +218,12 @@ _library: Library | None = None
 def _install_library(data: bytes) -> None:
     global _library
     _library = pickle.loads(data)
+
+
+def worker_library() -> Library:
+    """The library of this pool worker (``batch_pool``)."""
+    assert _library is not None, "the worker was started without its library"
+    return _library
 
 
 def render_row(text: str, spec_name: str, settings: RenderSettings, skip: frozenset[tuple[str, str]] = frozenset(),
