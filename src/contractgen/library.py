@@ -1236,6 +1236,9 @@ def _cache_key(layers: Sequence[Path], builtin: bool) -> str | None:
     import jinja2
     import yaml
 
+    from .files import UnreadableFile, read_bounded
+    from .yamlio import MAX_FILE_BYTES
+
     digest = hashlib.sha256("\0".join((LIBRARY_CACHE_FORMAT, sys.version, jinja2.__version__, yaml.__version__,
                                         str(builtin))).encode())
     package = Path(__file__).resolve().parent
@@ -1252,9 +1255,13 @@ def _cache_key(layers: Sequence[Path], builtin: bool) -> str | None:
                 if not directory.is_dir():
                     continue
                 for path in sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml")):
-                    data = path.read_bytes()
+                    # As the reader reads it: a regular file, bounded (a link to /dev/urandom is a
+                    # problem read_library reports, not something to hash until memory runs out).
+                    data = read_bounded(path, MAX_FILE_BYTES)
+                    if len(data) > MAX_FILE_BYTES:
+                        return None
                     digest.update(f"\0{folder}/{path.name}\0{len(data)}\0".encode() + data)
-    except OSError:
+    except (OSError, UnreadableFile):
         return None  # unreadable: read_library says what
     return digest.hexdigest()
 
