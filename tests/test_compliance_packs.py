@@ -53,6 +53,21 @@ PACKS: dict[str, tuple[Expect, ...]] = {
         Expect("hotel.cancellation", ("14:00的24小时前取消预订", "不超过首晚房费", "3日内退还应退的房费")),
         Expect("hotel.valuables", ("《旅馆业治安管理办法》第七条", "建立登记、领取和交接制度", "可以免费交乙方寄存")),
     ),
+    "catering": (
+        Expect("catering.no-minimum", ("不得设置最低消费", "《中华人民共和国价格法》第十三条")),
+        Expect("catering.food-waste", ("依照《中华人民共和国反食品浪费法》第七条的规定，主动提示甲方防止食品浪费",
+                                       "不得诱导、误导甲方超量点餐")),
+        Expect("catering.leftover-fee", ("每桌人民币（大写）伍拾元整（¥50.00）", "《中华人民共和国反食品浪费法》第七条",
+                                         "未事先明示的，乙方不得收取该费用")),
+        Expect("catering.punitive-damages", ("《中华人民共和国食品安全法》第一百四十八条", "价款十倍或者损失三倍的赔偿金",
+                                             "不排除或者限制甲方依法享有的该项权利"), profiles=("consumer",)),
+        Expect("catering.punitive-damages-business", ("《中华人民共和国食品安全法》第一百四十八条", "就餐人员除要求赔偿损失外",
+                                                      "不排除或者限制甲方和就餐人员依法享有的该项权利"),
+               profiles=("business",)),
+        Expect("catering.allergy-data", ("《中华人民共和国个人信息保护法》第二十八条",
+                                         "《中华人民共和国个人信息保护法》第二十九条", "单独同意",
+                                         "隐私保护政策（本合同附件）")),
+    ),
     "telecom": (
         Expect("telecom.real-name", ("《中华人民共和国反电信网络诈骗法》第九条", "《中华人民共和国反恐怖主义法》第二十一条",
                                       "出示本人的有效身份证件"), profiles=("consumer",)),
@@ -227,6 +242,23 @@ def test_hotel_times_are_refused_unless_written_like_14_00(value: str) -> None:
 def test_hotel_cancellation_is_a_standard_term_in_bold() -> None:
     contract = composed(example("hotel"))
     assert "hotel.cancellation" in {c.id for c in contract.prominent_clauses}
+
+
+# --- catering --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("frame", FRAMES)
+def test_catering_attaches_the_privacy_policy_for_allergy_data(frame: str) -> None:
+    contract = composed(example("catering", frame=frame))
+    assert "隐私保护政策" in [a.title for a in contract.annexes]
+
+
+def test_catering_leftover_fee_only_when_charged_and_in_bold() -> None:
+    data = example("catering")
+    contract = composed(data)
+    assert "catering.leftover-fee" in {c.id for c in contract.prominent_clauses}
+    data["values"]["catering_leftover_fee_charged"] = False
+    del data["values"]["catering_leftover_fee"]
+    assert "catering.leftover-fee" not in composed(data).clause_index
 
 
 # --- software --------------------------------------------------------------------------------------
