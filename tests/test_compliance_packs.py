@@ -36,6 +36,7 @@ class Expect:
 PACKS: dict[str, tuple[Expect, ...]] = {
     "education": (
         Expect("education.prepaid-limit", ("时间跨度超过3个月或者超过60课时的培训费用", "不得以培训贷方式收取培训费用")),
+        Expect("education.prepaid-lessons", ("预付的培训费用用于购买48课时的培训，使用期限为3个月",), frames=("standalone",)),
         Expect("education.custody", ("全部进入乙方在中国工商银行股份有限公司上海市徐汇支行开立的培训收费专用账户",
                                      "不得挪用尚未消课的培训费用")),
         Expect("education.unused-refund", ("尚未消课的培训费用全部退还甲方", "中按照比例部分退款的约定，不适用")),
@@ -76,7 +77,8 @@ PACKS: dict[str, tuple[Expect, ...]] = {
         Expect("telecom.number-portability", ("甲方有权依照国家有关规定申请携号转网", "不得无正当理由拒绝、阻止、拖延")),
         Expect("telecom.suspension", ("每日千分之三加收违约金", "超过约定的交费期限30日仍未交纳",
                                       "至少提前72小时以短信或者电话通知", "24小时内恢复服务", "《中华人民共和国电信条例》")),
-        Expect("telecom.contract-period", ("合约期为24个月", "每月套餐费减免人民币30元，共24个月",
+        Expect("telecom.contract-period", ("合约期为24个月",
+                                           "每月套餐费减免人民币30元，共24个月，优惠总额为人民币（大写）柒佰贰拾元整（¥720.00）",
                                            "人民币（大写）柒佰贰拾元整（¥720.00）乘以未履行的合约月数", "不得将合约期自动延续")),
     ),
     "software": (

@@ -228,3 +228,40 @@ def test_the_web_generate_refuses_and_shows_the_finding(tmp_path):
     assert "超过“服务价款（元）”" in text and "[money-deposit]" in text
     assert "没有符合条件的合同" in client.get("/register").get_data(as_text=True)
     app.extensions["contractgen.register"].engine.dispose()
+
+
+# --- the compliance packs' limits (#14) -------------------------------------------------------------
+
+def test_a_k12_prepayment_beyond_its_limit_names_both_clauses():
+    data = merged(example("education"), {"values": {"prepaid_valid_months": 6, "education_prepaid_lessons": 61}})
+    contract = compose(spec_of(data), LIBRARY)
+    found = {f.field: f for f in check(contract, LIBRARY)}
+    assert {f.rule for f in found.values()} == {"limit"}
+    assert set(found) == {"values.prepaid_valid_months", "values.education_prepaid_lessons"}
+    limit = contract.clause_index["education.prepaid-limit"].number
+    text = str(found["values.prepaid_valid_months"].message)
+    assert f"第{limit}条" in text and "6" in text and "3" in text
+
+
+def test_an_adult_course_may_prepay_for_longer():
+    """The 3 months / 60 class hours bind 校外培训 for pupils only: without education_k12 the limit is not
+    in the contract, and neither is the check."""
+    data = merged(example("education"), {"values": {"education_k12": False, "prepaid_valid_months": 12,
+                                                    "education_custody_bank": None,
+                                                    "education_custody_account": None,
+                                                    "education_prepaid_lessons": None}})
+    assert check(compose(spec_of(data), LIBRARY), LIBRARY) == ()
+
+
+@pytest.mark.parametrize(("industry", "name", "limit", "highest"), [
+    ("telecom", "telecom_early_termination_fee", "telecom_benefit_total", 720),
+    ("fitness", "fitness_transfer_fee", "price", 3600),
+    ("education", "prepaid_valid_months", "education_prepaid_months", 3),
+    ("education", "education_prepaid_lessons", "education_prepaid_hours", 60),
+])
+def test_a_pack_limit_holds_up_to_its_bound_and_not_beyond(industry, name, limit, highest):
+    assert LIBRARY.variable[name].at_most == limit
+    for value, rules in ((highest, set()), (highest + 1, {"money-deposit" if LIBRARY.variable[name].type == "money"
+                                                          else "limit"})):
+        data = merged(example(industry), {"values": {name: value}})
+        assert {f.rule for f in check(compose(spec_of(data), LIBRARY), LIBRARY)} == rules, value

@@ -42,6 +42,7 @@ RULES: dict[str, Severity] = {
     "placeholder": "error",
     "money-installments": "error",
     "money-deposit": "error",
+    "limit": "error",
 }
 """Every rule by id, with the severity of what it finds (``counterparts`` also warns: copies nobody holds)."""
 
@@ -340,11 +341,21 @@ def _money(seen: _Seen) -> list[Finding]:
                 "check.money-installments", place=seen.printed[parts[0]][0], parts=tuple(seen.label(p) for p in parts),
                 total_label=variable.label, total=seen.shown[variable.name], sum=_plain(sum(numbers, Decimal(0))))))
         limit = seen.value(variable.at_most) if variable.at_most else None
-        if limit is not None and value is not None and value > limit:
+        if limit is None or value is None or value <= limit:
+            continue
+        if variable.type == "money":
             found.append(_finding("money-deposit", f"values.{variable.name}", msg(
                 "check.money-at-most", place=seen.printed[variable.name][0], label=variable.label,
                 value=seen.shown[variable.name], other_label=seen.label(str(variable.at_most)),
                 other=seen.shown.get(str(variable.at_most), _plain(limit)))))
+        else:
+            # a period or a count above the limit another clause sets (a K-12 prepayment's validity above
+            # the months a single charge may cover): both places, so the reader sees which one to change
+            other = str(variable.at_most)
+            found.append(_finding("limit", f"values.{variable.name}", msg(
+                "check.limit", place=seen.printed[variable.name][0], label=variable.label,
+                value=seen.shown[variable.name], other_place=seen.printed.get(other, ("",))[0],
+                other_label=seen.label(other), other=seen.shown.get(other, _plain(limit)))))
     return found
 
 
