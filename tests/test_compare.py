@@ -42,8 +42,8 @@ CONTRACT = compose(parse_spec(SPEC.encode(), "hotel.yaml"), LIBRARY)
 GENERATED = render_docx(CONTRACT, RenderOptions())
 EFFECTIVE, CHANGE = (CONTRACT.clause_index[i].number for i in ("effectiveness.effective", "effectiveness.change"))
 """The numbers of the first two clauses of 合同的生效、变更和终止, which the tests swap and edit."""
-TIMING, PENALTY, REPLY, CUSTOMER = (CONTRACT.clause_index[i].number for i in (
-    "evaluation.timing", "breach.penalty", "feedback.reply", "breach.customer"))
+TIMING, PENALTY, REPLY, FEEDBACK = (CONTRACT.clause_index[i].number for i in (
+    "evaluation.timing", "breach.penalty", "feedback.reply", "breach.feedback"))
 """The clauses the tests edit, by the numbers they have in the hotel's example contract."""
 BREACH = CONTRACT.clause_index["breach"].index
 DISPUTE_LAST = CONTRACT.clause_index["dispute"].clauses[-1].number
@@ -243,7 +243,7 @@ def test_a_reworded_clause_shows_the_words_changed() -> None:
 
 
 def test_a_deleted_clause() -> None:
-    assert deviations(compare(edited(delete(CUSTOMER)))) == [("deleted", "breach.customer", CUSTOMER, (), (), ())]
+    assert deviations(compare(edited(delete(FEEDBACK)))) == [("deleted", "breach.feedback", FEEDBACK, (), (), ())]
 
 
 def test_an_added_clause_ranks_by_its_subject() -> None:
@@ -304,9 +304,9 @@ def test_formatting_only_changes_are_listed_apart() -> None:
 
 
 def test_text_pasted_into_a_fresh_document_compares_the_same() -> None:
-    data = edited(*VALUES, REWORD, delete(CUSTOMER))
+    data = edited(*VALUES, REWORD, delete(FEEDBACK))
     # Liability before penalties, then the rest in document order.
-    expected = [("deleted", "breach.customer", CUSTOMER, (), (), ()), EXPECTED_VALUES[0], *EXPECTED_REWORD,
+    expected = [("deleted", "breach.feedback", FEEDBACK, (), (), ()), EXPECTED_VALUES[0], *EXPECTED_REWORD,
                 EXPECTED_VALUES[1]]
     assert deviations(compare(data)) == expected
     fresh = compare(pasted(data))
@@ -330,7 +330,7 @@ def test_a_file_saved_again_by_libreoffice_compares_the_same(tmp_path: Path) -> 
 
 def test_the_docx_redline_accepts_to_theirs_and_rejects_to_the_standard() -> None:
     added = insert_after(DISPUTE_LAST, f"{DISPUTE_NEXT}　任何一方不得擅自公开争议的内容。")
-    c = compare(edited(*VALUES, REWORD, delete(CUSTOMER), added, swap(EFFECTIVE, CHANGE)))
+    c = compare(edited(*VALUES, REWORD, delete(FEEDBACK), added, swap(EFFECTIVE, CHANGE)))
     redline = render(c, "docx")
     assert accept_all(redline) == c.theirs.lines()
     assert reject_all(redline) == c.standard.lines()

@@ -15,6 +15,7 @@ from contractgen.errors import SpecError
 from contractgen.library import load_library
 from contractgen.model import Contract
 from contractgen.spec import EXAMPLE_PARTIES, parse_spec, starter_spec
+from tests.profile_helpers import as_profile
 
 LIBRARY = load_library()
 PROFILES = ("consumer", "business")
@@ -119,7 +120,7 @@ def example(industry: str, profile: str | None = None, frame: str = "standalone"
     if profile is not None:
         kind = "person" if profile == "consumer" else "organization"
         data["parties"]["customer"] = {"type": kind, **EXAMPLE_PARTIES[kind]}
-        data["profile"] = profile
+        as_profile(data, profile, LIBRARY)
     if frame == "supplement":
         data.update(frame="supplement", main_contract=MAIN)
     return data

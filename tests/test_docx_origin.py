@@ -102,7 +102,7 @@ def test_the_carrier_is_deterministic_and_names_are_valid_word_bookmarks(contrac
 
 
 def test_python_docx_edits_keep_the_carrier(contract: Contract, generated: bytes) -> None:
-    number = {i: contract.clause_index[i].number for i in ("feedback.reply", "evaluation.timing", "breach.customer")}
+    number = {i: contract.clause_index[i].number for i in ("feedback.reply", "evaluation.timing", "breach.feedback")}
     document = docx.Document(io.BytesIO(generated))
     paragraphs = document.paragraphs
     reply = next(p for p in paragraphs if p.text.startswith(number["feedback.reply"]))
@@ -111,7 +111,7 @@ def test_python_docx_edits_keep_the_carrier(contract: Contract, generated: bytes
     value = next(r for r in timing.runs if r.text == "15")
     value.text = "30"
     reply.insert_paragraph_before("双方另行约定的除外。")  # a paragraph added
-    doomed = next(p for p in paragraphs if p.text.startswith(number["breach.customer"]))
+    doomed = next(p for p in paragraphs if p.text.startswith(number["breach.feedback"]))
     doomed._element.getparent().remove(doomed._element)  # a paragraph deleted
     out = io.BytesIO()
     document.save(out)

@@ -18,6 +18,7 @@ from contractgen.errors import SpecError
 from contractgen.legal_check import RULES, check, compose_checked, reserved_host
 from contractgen.library import load_library
 from contractgen.spec import parse_spec, starter_spec
+from tests.profile_helpers import as_profile
 
 LIBRARY = load_library()
 FIXTURES = Path(__file__).parent / "fixtures" / "legal"
@@ -29,7 +30,7 @@ def example(industry: str, profile: str = "", route: str = "litigation") -> dict
     data = yaml.safe_load(starter_spec(LIBRARY, industry, example=True))
     data["choose"] = {**(data.get("choose") or {}), "dispute": route}
     if profile:
-        data["profile"] = profile
+        as_profile(data, profile, LIBRARY)
     if profile == "consumer" and data["parties"]["customer"].get("type") == "organization":
         data["parties"]["customer"] = {"type": "person", "name": "李明", "id_number": "110105199003071239",
                                        "phone": "13800138000", "address": "北京市朝阳区建国路88号"}

@@ -17,6 +17,7 @@ from contractgen.library import PROFILES, builtin_library_dir, load_library
 from contractgen.lint import lint
 from contractgen.registries import BY_HAND, cite
 from contractgen.spec import parse_spec, starter_spec
+from tests.profile_helpers import as_profile
 
 LIBRARY = load_library()
 INDUSTRIES = tuple(i.id for i in LIBRARY.industries)
@@ -62,7 +63,7 @@ def test_the_profile_follows_the_customer_unless_the_spec_says(industry):
     person = LIBRARY.industry[industry].customer_type == "person"
     assert compose(spec_from(data), LIBRARY).profile == ("consumer" if person else "business")
     if person:  # a sole trader buying for its business: a person in a business contract
-        data["profile"] = "business"
+        as_profile(data, "business", LIBRARY)
         assert compose(spec_from(data), LIBRARY).profile == "business"
     else:
         data["profile"] = "consumer"
@@ -70,7 +71,8 @@ def test_the_profile_follows_the_customer_unless_the_spec_says(industry):
 
 
 def test_a_chinese_spec_names_the_profile_in_chinese():
-    data = data_of("hotel")
+    data = as_profile(data_of("hotel"), "business", LIBRARY)  # a business contract's values
+    data.pop("profile")
     data["合同类型"] = "经营者之间的合同"
     assert compose(spec_from(data), LIBRARY).profile == "business"
     data["合同类型"] = "批发合同"
@@ -117,7 +119,7 @@ def test_clauses_and_variables_follow_the_profile_like_conditions(tmp_path):
     assert {"profiled.consumer", "profiled.both"} <= consumer.clause_index.keys()
     assert "profiled.business" not in consumer.clause_index
     assert "本条适用于消费者。" in text_of(consumer)
-    data["profile"] = "business"
+    as_profile(data, "business", library)
     business = compose(spec_from(data), library)
     assert "profiled.consumer" not in business.clause_index
     assert "乙方给予甲方5%的批发折扣。" in text_of(business) and "本条适用于经营者。" in text_of(business)
@@ -154,7 +156,7 @@ def test_a_group_may_hold_one_alternative_per_profile_but_not_two_in_one(tmp_pat
     library = load_library([layer(tmp_path / "a", {"clauses/900-venue.yaml": alternatives.format(profile="business")})])
     data = data_of("hotel")
     assert "乙方在甲方住所提供服务。" in text_of(compose(spec_from(data), library))
-    data["profile"] = "business"
+    as_profile(data, "business", library)
     assert "乙方在甲方营业场所提供服务。" in text_of(compose(spec_from(data), library))
     with pytest.raises(LibraryError) as info:
         load_library([layer(tmp_path / "b", {"clauses/900-venue.yaml": alternatives.format(profile="consumer")})])
@@ -168,7 +170,8 @@ def test_a_consumer_is_not_offered_the_providers_court():
     data["values"]["court"] = "乙方住所地"
     assert "values.court: \"乙方住所地\" is not offered in a consumer contract; one of: 甲方住所地、合同履行地" \
         in problems(data)
-    data["profile"] = "business"
+    as_profile(data, "business", LIBRARY)
+    data["values"]["court"] = "乙方住所地"
     assert "向乙方住所地有管辖权的人民法院" in text_of(compose(spec_from(data), LIBRARY))
     data = data_of("hotel")
     data["values"].pop("court", None)

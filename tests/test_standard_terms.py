@@ -19,6 +19,7 @@ from contractgen.library import load_library
 from contractgen.lint import lint
 from contractgen.render import RenderOptions, render
 from contractgen.spec import EXAMPLE_PARTIES, parse_spec, starter_spec
+from tests.profile_helpers import as_profile
 
 LIBRARY = load_library()
 INDUSTRIES = tuple(i.id for i in LIBRARY.industries)
@@ -31,7 +32,7 @@ def contract_of(industry: str, profile: str, **choose: str):
     data = yaml.safe_load(starter_spec(LIBRARY, industry, example=True))
     kind = "person" if profile == "consumer" else "organization"
     data["parties"]["customer"] = {"type": kind, **EXAMPLE_PARTIES[kind]}
-    data["profile"] = profile
+    as_profile(data, profile, LIBRARY)
     if choose:
         data["choose"] = choose
         data["values"].setdefault("arbitration_commission", "上海仲裁委员会")

@@ -254,8 +254,11 @@ def spec_data(form: FlaskForm, library: Library, industry: str) -> dict[str, Any
         party = {"type": kind}
         party.update({k: sub[k].data.strip() for k in PARTY_FIELDS[1:] if k not in skip and (sub[k].data or "").strip()})
         data["parties"][role] = party
+    # The form has no profile field: the customer's type decides it, as in the composer. A company
+    # customer's hotel form must not post the consumer-only deadlines the form still holds (refused).
+    profile = "consumer" if data["parties"]["customer"]["type"] == "person" else "business"
     values: dict[str, Any] = {}
-    for variable in library.variables_for(industry):
+    for variable in library.variables_for(industry, profile):
         value = form["values"][variable.name].data
         if variable.type == "bool":
             values[variable.name] = bool(value)

@@ -1,0 +1,109 @@
+"""Whom each clause applies to (issue #13): a consumer is never liable for what they report or review,
+in every industry, on the composed model and in the DOCX a user opens; a business contract keeps
+the two-sided wording."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import docx
+import pytest
+import yaml
+
+from contractgen.compose import compose
+from contractgen.library import load_library
+from contractgen.render import RenderOptions
+from contractgen.render.docx import render_docx
+from contractgen.spec import EXAMPLE_PARTIES, parse_spec, starter_spec
+from tests.profile_helpers import as_profile
+from tests.web_helpers import example as web_example
+from tests.web_helpers import form_post, make_app, signed_in
+
+LIBRARY = load_library()
+INDUSTRIES = sorted(LIBRARY.industry)
+
+
+def contract_of(industry: str, profile: str, **values):
+    """The industry's example contract in ``profile``, with a customer of that profile's kind."""
+    data = yaml.safe_load(starter_spec(LIBRARY, industry, example=True))
+    kind = "person" if profile == "consumer" else "organization"
+    data["parties"]["customer"] = {"type": kind, **EXAMPLE_PARTIES[kind]}
+    as_profile(data, profile, LIBRARY)
+    data["values"].update(values)
+    return compose(parse_spec(yaml.safe_dump(data, allow_unicode=True).encode(), f"{industry}.yaml"), LIBRARY)
+
+
+def text(contract, clause_id: str) -> str:
+    clause = contract.clause_index[clause_id]
+    return "\n".join(p.text for p in clause.paragraphs)
+
+
+@pytest.mark.parametrize("industry", INDUSTRIES)
+def test_a_consumer_is_never_liable_for_feedback_or_a_review(industry):
+    contract = contract_of(industry, "consumer", removal_objection_days=5, removal_review_days=12)
+    assert "breach.customer" not in contract.clause_index
+    feedback = text(contract, "breach.feedback")
+    assert "《中华人民共和国消费者权益保护法》第十五条" in feedback
+    assert "不构成违约" in feedback and "乙方不得据此要求甲方支付违约金、赔偿损失或者解除本合同" in feedback
+    assert "《中华人民共和国民法典》第四百九十七条" in feedback and "第二十六条" in feedback
+    penalty = text(contract, "breach.penalty")  # same id: exclude and compare keep working
+    assert "乙方未在" in penalty and "应当向甲方支付违约金" in penalty and "守约方" not in penalty
+    termination = text(contract, "effectiveness.termination")
+    assert "甲方可以书面通知乙方解除本合同" in termination and "守约方可以" not in termination
+    assert "不得因甲方提出反馈、投诉或者作出评价而解除本合同" in termination
+    removal = contract.clause_index["evaluation.removal"]
+    shown = "\n".join(p.text for p in removal.paragraphs)
+    assert "自收到通知之日起5日内提出异议" in shown and "自收到异议之日起12日内作出复核决定" in shown
+    assert dict(contract.values)["removal_objection_days"] == "5"
+
+
+@pytest.mark.parametrize("industry", INDUSTRIES)
+def test_a_business_contract_keeps_both_sides_liable(industry):
+    contract = contract_of(industry, "business")
+    assert "breach.feedback" not in contract.clause_index and "evaluation.removal" not in contract.clause_index
+    assert "甲方未如实提供反馈信息" in text(contract, "breach.customer")
+    assert "违约方未在" in text(contract, "breach.penalty") and "应当向守约方支付违约金" in text(contract, "breach.penalty")
+    assert "守约方可以书面通知违约方解除本合同" in text(contract, "effectiveness.termination")
+    assert "removal_objection_days" not in dict(contract.values)
+
+
+def test_educations_review_rule_points_to_the_removal_procedure_for_a_consumer():
+    consumer = contract_of("education", "consumer")
+    rule = text(consumer, "education.evaluation")
+    assert f"乙方仅可以依照本合同第{consumer.clause_index['evaluation.removal'].number}条约定的程序处理" in rule
+    assert "依照公示的评价规则处理" not in rule
+    business = contract_of("education", "business")
+    assert "依照公示的评价规则处理，并告知甲方处理理由" in text(business, "education.evaluation")
+
+
+@pytest.mark.parametrize("industry", INDUSTRIES)
+def test_a_consumer_court_defaults_to_the_customers_domicile(industry):
+    data = yaml.safe_load(starter_spec(LIBRARY, industry, example=True))
+    data["parties"]["customer"] = {"type": "person", **EXAMPLE_PARTIES["person"]}
+    as_profile(data, "consumer", LIBRARY)
+    data["values"].pop("court", None)
+    contract = compose(parse_spec(yaml.safe_dump(data, allow_unicode=True).encode(), "s.yaml"), LIBRARY)
+    assert "向甲方住所地有管辖权的人民法院" in text(contract, "dispute.litigation")
+
+
+def test_the_docx_a_consumer_signs_says_it():
+    contract = contract_of("hotel", "consumer")
+    body = "\n".join(p.text for p in docx.Document(io.BytesIO(render_docx(contract, RenderOptions()))).paragraphs)
+    assert "甲方提出反馈、投诉或者作出评价（包括否定性评价）的，不构成违约" in body
+    assert "评价的删除和隐藏" in body and "甲方未如实提供反馈信息" not in body
+    assert not re.search(r"违约方未在.{0,40}应当向守约方支付违约金", body)
+
+
+def test_a_company_customers_hotel_form_posts_only_business_values(tmp_path):
+    """The form still holds the consumer-only deadlines (with their defaults); a company customer's
+    contract is a business one, which refuses them: the posted spec leaves them out."""
+    client = signed_in(make_app(tmp_path / "data"))
+    spec = web_example("hotel")
+    spec["parties"]["customer"] = {"type": "organization", **EXAMPLE_PARTIES["organization"]}
+    assert "removal_objection_days" in spec["values"]
+    response = client.post("/industries/hotel/new", data=form_post(spec, "preview"))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    draft = re.search(r"/drafts/(\d+)", response.headers["Location"]).group(1)
+    document = client.get(f"/drafts/{draft}/document").get_data(as_text=True)
+    assert "甲方未如实提供反馈信息" in document and "评价的删除和隐藏" not in document
