@@ -218,8 +218,9 @@ def _many(root: Path) -> None:
         _swap(clauses)
         _insert(clauses)
     _feedback(feedback)(root)
-    edit_yaml(root / "clauses" / "030-evaluation.yaml",
-              lambda data: article(data, "evaluation")["clauses"].pop())
+    edit_yaml(root / "clauses" / "030-evaluation.yaml",  # the publication deleted (evaluation.removal follows it)
+              lambda data: article(data, "evaluation")["clauses"].remove(
+                  next(c for c in article(data, "evaluation")["clauses"] if c["id"] == "evaluation.publication")))
     _move_clause_across(root)
     edit_yaml(root / "clauses" / "040-evaluation-use.yaml", lambda data: article(data, "evaluation-use").update(
         order=15, title="评价结果的运用和披露"))
