@@ -84,7 +84,7 @@ def revision_stretches(docx: bytes) -> tuple[int, int]:
     """(insertions, deletions): maximal stretches of one kind of tracked content (inserted, deleted,
     moved here, moved away) read in document order, paragraph marks included, from the XML alone
     (the definition in ``contractgen.diff``: an unchanged mark between two insertions touching it
-    does not split them); moves count with insertions and deletions."""
+    does not split them, unchanged text does); moves count with insertions and deletions."""
     body = document_xml(docx).find("w:body", NS)
     kinds = {_w("ins"): "ins", _w("del"): "del", _w("moveTo"): "moveTo", _w("moveFrom"): "moveFrom"}
     stream: list[str] = []
@@ -94,7 +94,7 @@ def revision_stretches(docx: bytes) -> tuple[int, int]:
                 if "".join(child.itertext()):
                     stream.append(kinds[child.tag])
             elif child.tag == _w("r") and "".join(child.itertext()):
-                stream.append("")
+                stream.append("text")  # unchanged text: it splits two insertions, a mark does not
         mark = p.find("w:pPr/w:rPr", NS)
         stream.append(next((kinds[m.tag] for m in mark if m.tag in kinds), "") if mark is not None else "")
     counts = {"ins": 0, "del": 0}
@@ -102,7 +102,7 @@ def revision_stretches(docx: bytes) -> tuple[int, int]:
     for i, atom in enumerate(stream):
         if not atom and previous in ("ins", "moveTo") and i + 1 < len(stream) and stream[i + 1] == previous:
             continue  # LibreOffice joins insertions that touch an unchanged paragraph mark
-        if atom and atom != previous:
+        if atom not in ("", "text") and atom != previous:
             counts["ins" if atom in ("ins", "moveTo") else "del"] += 1
         previous = atom
     return counts["ins"], counts["del"]
@@ -350,6 +350,18 @@ def test_adjacent_changes_of_one_kind_are_one_revision():
     assert revision_stretches(docx) == (1, 0)
     assert accept_all(docx) == ["甲乙", "丙", "丁", "戊"]
     assert reject_all(docx) == ["甲", "戊"]
+
+
+def test_unchanged_text_between_insertions_splits_them_a_mark_does_not():
+    from contractgen.diff import Block, Segment, revisions
+
+    docx = _docx(f"<w:p>{_ins('乙', 1)}{_r('甲')}{_ins('丙', 2)}</w:p><w:p>{_r('丁')}</w:p>")
+    assert revision_stretches(docx) == (2, 0)
+    text = Block("clause", "changed", (Segment("insert", "乙"), Segment("equal", "甲"), Segment("insert", "丙")))
+    assert revisions((text, Block("body", "equal", (Segment("equal", "丁"),)))) == (2, 0)
+    joined = (Block("clause", "changed", (Segment("equal", "甲"), Segment("insert", "乙"))),
+              Block("clause", "changed", (Segment("insert", "丙"), Segment("equal", "丁"))))
+    assert revisions(joined) == (1, 0)  # only the unchanged mark between 乙 and 丙
 
 
 def test_a_move_is_a_deletion_there_and_an_insertion_here():

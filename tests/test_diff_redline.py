@@ -123,12 +123,14 @@ def test_libreoffice_sees_the_same_revisions(tmp_path: Path):
     files["rule-insertions"] = _docx(f"<w:p>{_r('甲')}{_ins('乙', 1)}</w:p><w:p>{_ins('丙', 2)}{_r('丁')}</w:p>")
     files["rule-paragraphs"] = _docx(f"<w:p>{_r('甲')}</w:p><w:p>{_mark('ins', 1)}{_ins('乙', 2)}</w:p>"
                                      f"<w:p>{_mark('ins', 3)}{_ins('丙', 4)}</w:p><w:p>{_r('丁')}</w:p>")
+    files["rule-text"] = _docx(f"<w:p>{_ins('乙', 1)}{_r('甲')}{_ins('丙', 2)}</w:p><w:p>{_r('丁')}</w:p>")
     seen = libreoffice_regions(files, tmp_path)
     for name, (changes, _, _) in cases.items():
         data = json.loads(render(changes, "json"))["summary"]
         assert seen[name] == (data["revisions"], data["inserted_revisions"], data["deleted_revisions"]), name
     assert seen["rule-insertions"] == (1, 1, 0) == (sum(revision_stretches(files["rule-insertions"])), 1, 0)
     assert seen["rule-paragraphs"] == (1, 1, 0)
+    assert seen["rule-text"] == (2, 2, 0) == (sum(revision_stretches(files["rule-text"])), 2, 0)  # text splits
 
 
 # --- random edits of a clause ------------------------------------------------------------------------

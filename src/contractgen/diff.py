@@ -1091,15 +1091,17 @@ def revisions(blocks: Sequence[Block]) -> tuple[int, int]:
     unchanged mark between text inserted at the end of one paragraph and text inserted at the
     start of the next does not split the insertion (LibreOffice, like a reader, sees one
     insertion); between deletions it does (the unchanged mark is a visible boundary in deleted text).
+    Only a mark joins: unchanged text between two insertions splits them, as LibreOffice counts.
     """
-    atoms: list[Mark] = []
+    atoms: list[tuple[Mark, bool]] = []  # (kind, is a paragraph mark)
     for block, mark in zip(blocks, paragraph_marks(blocks), strict=True):
-        atoms += [tracked(block, s.op) for s in block.segments if s.text]
-        atoms.append(mark)
+        atoms += [(tracked(block, s.op), False) for s in block.segments if s.text]
+        atoms.append((mark, True))
     counts = {"insert": 0, "delete": 0}
     previous: Mark = "equal"
-    for i, atom in enumerate(atoms):
-        if atom == "equal" and previous in _INSERTS and i + 1 < len(atoms) and atoms[i + 1] == previous:
+    for i, (atom, is_mark) in enumerate(atoms):
+        if atom == "equal" and is_mark and previous in _INSERTS and i + 1 < len(atoms) \
+                and atoms[i + 1][0] == previous:
             continue  # a paragraph mark inside one insertion
         if atom != "equal" and atom != previous:
             counts["insert" if atom in _INSERTS else "delete"] += 1
