@@ -107,3 +107,34 @@ def test_a_company_customers_hotel_form_posts_only_business_values(tmp_path):
     draft = re.search(r"/drafts/(\d+)", response.headers["Location"]).group(1)
     document = client.get(f"/drafts/{draft}/document").get_data(as_text=True)
     assert "甲方未如实提供反馈信息" in document and "评价的删除和隐藏" not in document
+
+
+@pytest.mark.parametrize("profile", ["consumer", "business"])
+def test_telecom_waives_the_monthly_fee_unless_the_customers_terminal_caused_the_fault(profile):
+    """电信条例第三十三条 excepts only the terminal equipment; force majeure excludes the compensation alone."""
+    fault = text(contract_of("telecom", profile), "telecom.fault-response")
+    assert "《中华人民共和国电信条例》第三十三条" in fault
+    assert "因甲方自备的电信终端设备的原因造成服务障碍的，乙方应当提供必要的协助，但不承担前两项约定的免收费用和补偿责任" \
+        in fault
+    assert "因不可抗力或者甲方的其他原因造成服务障碍的，乙方不承担前项约定的补偿责任，" \
+           "但不能按期修复或者调通的，仍应当免收障碍期间的月租费用" in fault
+    assert "因不可抗力、甲方自备" not in fault
+
+
+MAIN = {"title": "服务合同", "number": "HT-2026-007", "date": "2026-10-08"}
+
+
+@pytest.mark.parametrize("frame", ["standalone", "supplement"])
+@pytest.mark.parametrize("profile", ["consumer", "business"])
+@pytest.mark.parametrize("industry", INDUSTRIES)
+def test_mandatory_national_standards_prevail_in_every_contract(industry, profile, frame):
+    data = yaml.safe_load(starter_spec(LIBRARY, industry, example=True))
+    kind = "person" if profile == "consumer" else "organization"
+    data["parties"]["customer"] = {"type": kind, **EXAMPLE_PARTIES[kind]}
+    as_profile(data, profile, LIBRARY)
+    if frame == "supplement":
+        data.update(frame="supplement", main_contract=MAIN)
+    contract = compose(parse_spec(yaml.safe_dump(data, allow_unicode=True).encode(), "s.yaml"), LIBRARY)
+    shown = text(contract, "introduction.mandatory-standards")
+    assert "依照《中华人民共和国标准化法》第二条的规定，强制性标准必须执行" in shown
+    assert "约定的服务标准低于强制性国家标准的，以强制性国家标准为准" in shown
