@@ -18,6 +18,8 @@ from tests.web_helpers import example, form_post, make_app, signed_in
 SHIPPED = Path(__file__).resolve().parents[1] / "clauses" / "010-introduction.yaml"
 OLD = "包括但不限于在线服务、实体店铺、电话客服"
 NEW = "包括但不限于在线服务、实体店铺、电话客服、上门服务"
+"""The hotel's scope before and after the layer; in the YAML the channels follow the industry's
+``{% else %}`` (a hotel takes the shipped list of the industries without channels of their own)."""
 
 
 def layer_zip(files: dict[str, str]) -> bytes:
@@ -30,8 +32,10 @@ def layer_zip(files: dict[str, str]) -> bytes:
 
 def good_layer(new: str = NEW) -> bytes:
     text = SHIPPED.read_text(encoding="utf-8")
-    assert OLD in text
-    return layer_zip({"company/clauses/010-introduction.yaml": text.replace(OLD, new)})
+    shipped = "{% else %}" + OLD.removeprefix("包括但不限于")
+    assert shipped in text
+    changed = text.replace(shipped, "{% else %}" + new.removeprefix("包括但不限于"))
+    return layer_zip({"company/clauses/010-introduction.yaml": changed})
 
 
 def upload(client, data: bytes, name: str = "公司条款.zip"):

@@ -138,3 +138,20 @@ def test_mandatory_national_standards_prevail_in_every_contract(industry, profil
     shown = text(contract, "introduction.mandatory-standards")
     assert "依照《中华人民共和国标准化法》第二条的规定，强制性标准必须执行" in shown
     assert "约定的服务标准低于强制性国家标准的，以强制性国家标准为准" in shown
+
+
+CHANNELS = {"telecom": "营业厅、网上营业厅、客服热线、移动应用程序", "education": "在线服务、移动应用程序、电话客服",
+            "software": "在线服务、移动应用程序、电话客服、远程或者现场技术支持"}
+
+
+@pytest.mark.parametrize("profile", ["consumer", "business"])
+@pytest.mark.parametrize("industry", INDUSTRIES)
+def test_the_scope_names_the_industrys_own_channels(industry, profile):
+    contract = contract_of(industry, profile)
+    scope, publication = text(contract, "introduction.scope"), text(contract, "evaluation.publication")
+    assert f"包括但不限于{CHANNELS.get(industry, '在线服务、实体店铺、电话客服')}。" in scope
+    if industry in CHANNELS:
+        assert "实体店铺" not in scope + publication
+    place = {"telecom": "营业厅内张贴", "education": "服务平台或者移动应用程序内显示",
+             "software": "服务平台或者移动应用程序内显示"}.get(industry, "实体店铺内张贴")
+    assert f"在乙方的{place}评价结果；" in publication

@@ -186,7 +186,7 @@ def compose(spec: Spec, library: Library, *, draft: bool = False, blank: bool = 
     _number_all(ctx, articles)
     builtins = {
         "customer_role": industry.customer_role, "provider_role": industry.provider_role,
-        "industry_name": industry.name,
+        "industry": industry.id, "industry_name": industry.name,
         "customer_name": _party_name_mark(ctx, parties[0]), "provider_name": _party_name_mark(ctx, parties[1]),
         "profile": ctx.profile,
         **_main_contract_marks(ctx, main_contract),

@@ -22,11 +22,12 @@ from jinja2.sandbox import SandboxedEnvironment
 from .i18n import msg
 
 BUILTINS: frozenset[str] = frozenset(
-    {"customer_role", "provider_role", "industry_name", "customer_name", "provider_name", "profile", "main_contract",
-     "main_contract_date"}
+    {"customer_role", "provider_role", "industry", "industry_name", "customer_name", "provider_name", "profile",
+     "main_contract", "main_contract_date"}
 )
 """Names every template may use without declaring them (``profile`` is ``consumer`` or ``business``, the
-real word, not a placeholder: ``{% if profile == 'consumer' %}`` works)."""
+real word, not a placeholder: ``{% if profile == 'consumer' %}`` works; ``industry`` is the industry's id,
+so a base clause can name each industry's own channels)."""
 CONDITION_NAMES: frozenset[str] = frozenset({"frame", "guardian", "blank"})
 """Facts of the contract a ``condition`` may read besides the variables: ``frame`` (``standalone`` or
 ``supplement``), ``guardian`` (true when a guardian signs for a minor customer) and ``blank`` (true in
