@@ -155,3 +155,18 @@ def test_the_scope_names_the_industrys_own_channels(industry, profile):
     place = {"telecom": "营业厅内张贴", "education": "服务平台或者移动应用程序内显示",
              "software": "服务平台或者移动应用程序内显示"}.get(industry, "实体店铺内张贴")
     assert f"在乙方的{place}评价结果；" in publication
+
+
+def annex_text(contract, annex_id: str) -> str:
+    annex = next(a for a in contract.annexes if a.id == annex_id)
+    return "\n".join(p.text for p in (*annex.intro, *(p for s in annex.sections for p in s.paragraphs)))
+
+
+@pytest.mark.parametrize("industry", ["education", "telecom", "software"])
+def test_the_tech_support_handbook_speaks_to_a_consumer_as_a_consumer(industry):
+    consumer = annex_text(contract_of(industry, "consumer"), "tech-support-handbook")
+    assert "指定技术联系人" not in consumer and "派员到现场" not in consumer and "场地和操作条件" not in consumer
+    assert "乙方应当与甲方约定上门时间，并按照约定的时间上门处理" in consumer
+    assert "需要上门处理的，在约定的上门时间在场或者安排他人在场" in consumer
+    business = annex_text(contract_of(industry, "business"), "tech-support-handbook")
+    assert "指定技术联系人" in business and "乙方应当派员到现场处理" in business and "场地和操作条件" in business
