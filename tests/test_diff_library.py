@@ -143,7 +143,10 @@ def test_many_edits_at_once():
     assert sorted(listed(changes)) == sorted([
         ("modified", "article", "evaluation-use"), ("moved", "clause", "feedback.provider-duties"),
         ("modified", "clause", "feedback.reply"), ("added", "clause", "feedback.record"),
-        ("removed", "clause", "evaluation.publication"), ("added", "annex", "zz-complaint-notice")])
+        ("removed", "clause", "evaluation.publication"), ("added", "annex", "zz-complaint-notice"),
+        # without the publication, evaluation.removal is the article's third nested clause (order 30),
+        # so it now comes before the attached third-party-supervision (order 35)
+        ("moved", "clause", "third-party-supervision")])
     by_id = {c.id: c for c in changes.changes}
     assert by_id["feedback.reply"].moved  # reworded and moved (below the new first clause)
     assert by_id["evaluation-use"].moved
