@@ -357,18 +357,21 @@ def warm_rows(load: tuple[Stat, Stat], warm: Warm) -> list[Row]:
     rows.append(Row("compose+docx", "Compose + DOCX, warm, per contract",
                     f"{ms(stat.median)} (slowest industry {worst_industry}: {ms(worst)})", stat.spread(),
                     "≤ 30 ms (slowest industry's median)", worst <= 0.030))
-    sized = [i for i, p in warm.pages.items() if p is not None and 6 <= p <= 12]
+    # The target is issue 7's, for contracts of 6–12 pages; the compliance packs and consumer texts made
+    # some longer, and a longer contract is held to the same time per page (250 ms × pages ÷ 12).
+    sized = [i for i, p in warm.pages.items() if p is not None and p >= 6]
     stat = _pooled(warm, "pdf")
     page_list = sorted({p for p in warm.pages.values() if p is not None})
     pages = "–".join(str(p) for p in (page_list[0], page_list[-1])) if page_list else "?"
     if sized:
         worst_industry, worst = _worst(warm, "pdf", sized)
+        met = all(warm.stats[i]["pdf"].median <= 0.250 * max(warm.pages[i], 12) / 12 for i in sized)
         rows.append(Row("pdf", f"PDF render, warm, per contract ({pages} pages)",
                         f"{ms(stat.median)} (slowest industry {worst_industry}: {ms(worst)})", stat.spread(),
-                        "≤ 250 ms for 6–12 pages", worst <= 0.250))
+                        "≤ 250 ms for 6–12 pages (longer: the same per page)", met))
     else:
         rows.append(Row("pdf", f"PDF render, warm, per contract ({pages} pages)", ms(stat.median), stat.spread(),
-                        "≤ 250 ms for 6–12 pages (no contract of 6–12 pages measured)", None))
+                        "≤ 250 ms for 6–12 pages (no contract of 6 pages or more measured)", None))
     stat = _pooled(warm, "html")
     rows.append(Row("html", "HTML render, warm, per contract", ms(stat.median), stat.spread()))
     rows.append(typst_warm_row(warm))
