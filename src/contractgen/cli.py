@@ -113,18 +113,6 @@ def pdf_options(func: Callable) -> Callable:
                              "pip install 'contractgen[typst]').")(func)
 
 
-def _pdf_choice(formats: Sequence[str], engine: str | None, standard: str | None, *,
-                load: bool = True) -> dict[str, Any]:
-    """The PDF engine and standard as render options, checked (and, with ``load``, the engine loaded)
-    before any work; a batch's parent only checks that the engine is installed: its workers render."""
-    from .render import DEFAULT_PDF_ENGINE, check_pdf_engine_installed, check_pdf_options, renderer
-
-    engine = engine or DEFAULT_PDF_ENGINE
-    check_pdf_options(engine, standard)
-    if "pdf" in formats:  # a missing engine says how to install it now, not after composing
-        renderer("pdf", engine) if load else check_pdf_engine_installed(engine)
-    return {"pdf_engine": engine, "pdf_standard": standard}
-
 
 def _library(layers: tuple[Path, ...]):
     from .library import load_library
@@ -387,7 +375,9 @@ def build(spec_paths: tuple[Path, ...], out_dir: Path, fmt: str, draft: bool, bl
     from .build import batch_folders, check_output_folder, default_jobs, parse_formats
 
     formats = parse_formats(fmt)
-    pdf = _pdf_choice(formats, pdf_engine, pdf_standard)
+    from .render import pdf_settings
+
+    pdf = pdf_settings(formats, pdf_engine, pdf_standard)
     if jobs is not None and jobs < 1:
         raise UsageError(msg("build.jobs-too-few", option="--jobs", jobs=jobs))
     if blank and draft:
@@ -465,7 +455,9 @@ def batch(sheet_path: Path, industry: str, base_path: Path | None, out_dir: Path
     from .spec import load_spec
 
     formats = parse_formats(fmt)
-    pdf = _pdf_choice(formats, pdf_engine, pdf_standard, load=False)
+    from .render import pdf_settings
+
+    pdf = pdf_settings(formats, pdf_engine, pdf_standard, load=False)
     if jobs is not None and jobs < 1:
         raise UsageError(msg("build.jobs-too-few", option="--jobs", jobs=jobs))
     if executor_url is not None:

@@ -10,9 +10,10 @@ document, Typst lays out the model itself (``RenderOptions.pdf_engine``, ``PDF_E
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import UsageError
 from ..i18n import msg
@@ -88,6 +89,19 @@ def check_pdf_engine_installed(engine: str) -> None:
     extra = _PDF_ENGINES[engine][2]
     if extra is not None and importlib.util.find_spec(extra) is None:
         raise UsageError(msg("render.pdf-engine-missing", engine=engine, command=f"pip install 'contractgen[{extra}]'"))
+
+
+def pdf_settings(formats: Sequence[str], engine: str | None, standard: str | None, *,
+                 load: bool = True) -> dict[str, Any]:
+    """The PDF engine (``None``: the default) and standard as render options, checked before any work,
+    for ``build``, ``batch`` and ``serve`` alike: when PDFs are wanted, a missing engine says how to install
+    it now, not after composing. ``load`` also loads the engine; a process that only hands work to others
+    (a batch's parent, a server before its first request) checks that it is installed."""
+    engine = engine or DEFAULT_PDF_ENGINE
+    check_pdf_options(engine, standard)
+    if "pdf" in formats:
+        renderer("pdf", engine) if load else check_pdf_engine_installed(engine)
+    return {"pdf_engine": engine, "pdf_standard": standard}
 
 
 def renderer(fmt: str, pdf_engine: str = DEFAULT_PDF_ENGINE) -> Renderer:

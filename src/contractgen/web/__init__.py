@@ -120,11 +120,9 @@ def _secret_key(data_dir: Path) -> str:
 
 
 def _check_pdf_settings(app: Flask) -> None:
-    """The PDF engine and standard checked, and the engine loaded, when the app starts: a missing Typst
-    says how to install it before anyone fills in a form, not when the first contract is generated."""
-    from ..render import DEFAULT_PDF_ENGINE, check_pdf_options, renderer
+    """The PDF engine and standard checked when the app starts: a missing Typst says how to install it
+    before anyone fills in a form, not when the first contract is generated."""
+    from ..render import pdf_settings
 
-    app.config["PDF_ENGINE"] = app.config["PDF_ENGINE"] or DEFAULT_PDF_ENGINE
-    check_pdf_options(app.config["PDF_ENGINE"], app.config["PDF_STANDARD"])
-    if "pdf" in app.config["FORMATS"]:
-        renderer("pdf", app.config["PDF_ENGINE"])
+    settings = pdf_settings(app.config["FORMATS"], app.config["PDF_ENGINE"], app.config["PDF_STANDARD"], load=False)
+    app.config["PDF_ENGINE"] = settings["pdf_engine"]
