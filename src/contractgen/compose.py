@@ -24,6 +24,7 @@ from .canonical import canonical
 from .errors import LibraryError, Problem, SpecError
 from .i18n import Message, msg
 from .library import (
+    PARTY_TYPES,
     PROFILES,
     AnnexDef,
     ArticleDef,
@@ -169,7 +170,8 @@ def compose(spec: Spec, library: Library, *, draft: bool = False, blank: bool = 
     meta = _meta(ctx)
     frame, main_contract = _frame(ctx, meta["sign_date"])
     _check_minor(ctx, parties[0], meta["sign_date"])
-    ctx.facts.update(frame=frame, guardian=parties[0].guardian is not None, blank=blank)
+    ctx.facts.update(frame=frame, guardian=parties[0].guardian is not None, blank=blank,
+                     customer_type=parties[0].kind)
 
     # Conditions could only be judged once values were read; drop what does not hold, then number.
     # A value is needed only where the contract still uses it (a supplement has no price to fill in),
@@ -188,7 +190,7 @@ def compose(spec: Spec, library: Library, *, draft: bool = False, blank: bool = 
         "customer_role": industry.customer_role, "provider_role": industry.provider_role,
         "industry": industry.id, "industry_name": industry.name,
         "customer_name": _party_name_mark(ctx, parties[0]), "provider_name": _party_name_mark(ctx, parties[1]),
-        "profile": ctx.profile,
+        "profile": ctx.profile, "customer_type": parties[0].kind,
         **_main_contract_marks(ctx, main_contract),
     }
     annex_numbers = [(formats.annex_number(i), a) for i, a in enumerate(annex_defs, 1)]
@@ -604,7 +606,7 @@ def _party(ctx: _Ctx, parties: Any, role: str, designation: str, label: str, def
         if key not in PARTY_KEYS:
             ctx.problem(data, key, f"{where}.{key}", msg("spec.unknown-key", hint=did_you_mean(str(key), PARTY_KEYS)))
     kind = _party_kind(data, default_kind)
-    if kind not in ("person", "organization"):
+    if kind not in PARTY_TYPES:
         ctx.problem(data, "type", f"{where}.type", msg("spec.party-type", value=kind))
         kind = default_kind
         absent = True  # which fields are required depends on the type: no guess on top of the real error
@@ -896,7 +898,8 @@ def check_templates(library: Library) -> list[Problem]:
     context[templates.REF] = lambda ident: "第一条"
     context[LAW] = library.law_index.function()
     values = {v.name: _example_value(v) for v in library.variables} | {"profile": PROFILES[0]}
-    values |= {"frame": "standalone", "guardian": False}  # templates.CONDITION_NAMES
+    values |= {"frame": "standalone", "guardian": False, "blank": False,  # templates.CONDITION_NAMES
+               "customer_type": PARTY_TYPES[0]}
     problems: list[Problem] = []
     nodes: list[Any] = [*library.articles, *(c for a in library.articles for c in a.clauses), *library.annexes]
     for node in nodes:
@@ -905,8 +908,11 @@ def check_templates(library: Library) -> list[Problem]:
             sources += ["\n\n".join(section.paragraphs), *section.items]
         try:
             for source in filter(None, sources):
-                for profile in PROFILES if "profile" in templates.names_used(source) else PROFILES[:1]:
-                    templates.render(source, context | {"profile": profile})
+                names = templates.names_used(source)
+                for profile, customer_type in itertools.product(
+                        PROFILES if "profile" in names else PROFILES[:1],
+                        PARTY_TYPES if "customer_type" in names else PARTY_TYPES[:1]):
+                    templates.render(source, context | {"profile": profile, "customer_type": customer_type})
         except templates.RENDER_ERRORS as exc:
             problems += _template_failure(node, msg("compose.what-template"), exc).problems
         condition = getattr(node, "condition", None)

@@ -35,6 +35,8 @@ VAR_TYPES = ("int", "decimal", "money", "date", "string", "enum", "bool")
 ANNEX_KINDS = ("policy", "handbook", "statement", "form")
 NUMBERINGS = ("decimal", "chinese")
 PROFILES = ("consumer", "business")
+PARTY_TYPES = ("person", "organization")
+"""A party's ``type``: a natural person or an organisation (company, institution, ...)."""
 """消费者合同 (the customer is a natural person buying for personal use) and 经营者之间的合同."""
 CHOICE_SOURCES = ("arbitration",)
 """Registries an enum variable may take its choices from (``choices_from: arbitration``)."""
@@ -964,7 +966,7 @@ class _Reader:
         else:
             self.problem(path, line_of(data, "roles"), "industry.roles", msg("library.roles-needed"))
         customer_type = self.text(data, "customer_type", path, "industry") or "person"
-        if customer_type not in ("person", "organization"):
+        if customer_type not in PARTY_TYPES:
             self.problem(path, line_of(data, "customer_type"), "industry.customer_type", msg("library.customer-type"))
         self.industries[ident] = Industry(
             id=ident, name=self.text(data, "name", path, "industry", required=True),

@@ -23,11 +23,14 @@ from .i18n import msg
 
 BUILTINS: frozenset[str] = frozenset(
     {"customer_role", "provider_role", "industry", "industry_name", "customer_name", "provider_name", "profile",
-     "main_contract", "main_contract_date"}
+     "main_contract", "main_contract_date", "customer_type"}
 )
 """Names every template may use without declaring them (``profile`` is ``consumer`` or ``business``, the
 real word, not a placeholder: ``{% if profile == 'consumer' %}`` works; ``industry`` is the industry's id,
-so a base clause can name each industry's own channels)."""
+so a base clause can name each industry's own channels; ``customer_type`` is the customer's type,
+``person`` or ``organization``: a business contract may be with a person, and only a person has
+personal information of its own, a company has its staff's and its business information). Conditions
+may read ``profile`` and ``customer_type`` too."""
 CONDITION_NAMES: frozenset[str] = frozenset({"frame", "guardian", "blank"})
 """Facts of the contract a ``condition`` may read besides the variables: ``frame`` (``standalone`` or
 ``supplement``), ``guardian`` (true when a guardian signs for a minor customer) and ``blank`` (true in
