@@ -24,13 +24,15 @@ LIBRARY = load_library()
 INDUSTRIES = sorted(LIBRARY.industry)
 
 
-def contract_of(industry: str, profile: str, **values):
-    """The industry's example contract in ``profile``, with a customer of that profile's kind."""
+def contract_of(industry: str, profile: str, kind: str | None = None, include: tuple[str, ...] = (), **values):
+    """The industry's example contract in ``profile``, with a customer of ``kind`` (by default the
+    profile's: a person for a consumer, a company for a business), and the optional ``include``."""
     data = yaml.safe_load(starter_spec(LIBRARY, industry, example=True))
-    kind = "person" if profile == "consumer" else "organization"
+    kind = kind or ("person" if profile == "consumer" else "organization")
     data["parties"]["customer"] = {"type": kind, **EXAMPLE_PARTIES[kind]}
     as_profile(data, profile, LIBRARY)
     data["values"].update(values)
+    data["include"] = [*(data.get("include") or ()), *include]
     return compose(parse_spec(yaml.safe_dump(data, allow_unicode=True).encode(), f"{industry}.yaml"), LIBRARY)
 
 
@@ -170,3 +172,54 @@ def test_the_tech_support_handbook_speaks_to_a_consumer_as_a_consumer(industry):
     assert "需要上门处理的，在约定的上门时间在场或者安排他人在场" in consumer
     business = annex_text(contract_of(industry, "business"), "tech-support-handbook")
     assert "指定技术联系人" in business and "乙方应当派员到现场处理" in business and "场地和操作条件" in business
+
+
+PRIVACY_CLAUSES = ("confidentiality.obligation", "confidentiality.personal-information", "confidentiality.exceptions",
+                   "confidentiality.survival", "evaluation.publication", "data-security.management",
+                   "data-security.processing", "data-security.training", "data-security.incident",
+                   "data-security.liability", "change-termination-procedure.consequences")
+
+
+def privacy_texts(contract) -> dict[str, str]:
+    return {c: text(contract, c) for c in PRIVACY_CLAUSES}
+
+
+@pytest.mark.parametrize("industry", INDUSTRIES)
+def test_a_company_customer_has_staff_whose_information_is_protected_and_business_information(industry):
+    """A company has no personal information of its own: the clauses speak of its staff's personal
+    information and of its business information, and its name is not published without consent."""
+    contract = contract_of(industry, "business", include=("data-security", "change-termination-procedure"))
+    shown = privacy_texts(contract)
+    for clause_id, wording in shown.items():
+        assert "甲方的个人信息" not in wording and "甲方个人信息" not in wording, clause_id
+    assert "甲方的经营信息、甲方工作人员的个人信息和甲方提交的评价信息" in shown["confidentiality.obligation"]
+    assert "乙方处理甲方工作人员个人信息的" in shown["confidentiality.personal-information"]
+    assert "以不披露甲方名称和甲方工作人员个人信息的方式公示评价结果的" in shown["confidentiality.exceptions"]
+    assert "涉及甲方工作人员个人信息的，保密义务持续有效" in shown["confidentiality.survival"]
+    assert ("未经甲方书面同意，不得披露甲方的名称或者可以识别甲方的其他信息，也不得披露甲方工作人员的姓名"
+            in shown["evaluation.publication"])
+    assert "未经该工作人员单独同意，乙方不得向第三方提供其个人信息" in shown["data-security.processing"]
+    assert "返还甲方工作人员的个人信息" in shown["change-termination-procedure.consequences"]
+    staff = text(contract, "confidentiality.organization-customer")
+    assert "本合同所称甲方工作人员，是指甲方的员工" in staff and "应当事先告知该工作人员" in staff
+    assert "本合同其他条款以及附件中关于甲方个人信息的约定，适用于甲方工作人员的个人信息" in staff
+    assert contract.clause_index["confidentiality.organization-customer"].title == "甲方工作人员的个人信息"
+
+
+@pytest.mark.parametrize(("profile", "industry"), [("consumer", i) for i in INDUSTRIES] + [("business", "software")])
+def test_a_person_customer_keeps_their_own_personal_information(profile, industry):
+    """A natural person, consumer or not (a business contract may be with a person), has personal
+    information of their own; the staff definition is not printed."""
+    contract = contract_of(industry, profile, kind="person", include=("data-security", "change-termination-procedure"))
+    shown = privacy_texts(contract)
+    assert "confidentiality.organization-customer" not in contract.clause_index
+    assert all("甲方工作人员" not in wording for wording in shown.values())
+    assert "甲方的个人信息和评价信息" in shown["confidentiality.obligation"]
+    assert "不得披露甲方的姓名、联系方式等个人信息，但经甲方书面同意的除外" in shown["evaluation.publication"]
+    assert "返还甲方的个人信息" in shown["change-termination-procedure.consequences"]
+
+
+def test_the_company_customers_docx_names_its_staff():
+    contract = contract_of("software", "business", include=("data-security",))
+    body = "\n".join(p.text for p in docx.Document(io.BytesIO(render_docx(contract, RenderOptions()))).paragraphs)
+    assert "甲方工作人员的个人信息" in body and "甲方的名称或者可以识别甲方的其他信息" in body
