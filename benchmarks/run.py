@@ -989,7 +989,7 @@ def sheet_rows(rows: int, jobs: int, workdir: Path) -> tuple[list[Row], str]:
     sys.path.insert(0, str(ROOT))
     from benchmarks.sheet_batch import measure_sheet_batch
 
-    found = measure_sheet_batch(workdir, rows, jobs)
+    found = measure_sheet_batch(workdir, rows, jobs, typst=TYPST)
     batch, build = found.batch, found.build
     # Per contract between checkpoints: the first one also holds reading, checking and the pool's start-up.
     per = segment_times(batch.checkpoints)[1:] or [(rows, batch.seconds / rows)]
@@ -1008,6 +1008,21 @@ def sheet_rows(rows: int, jobs: int, workdir: Path) -> tuple[list[Row], str]:
             f"{speedup:.1f}× faster", f"build: {ms(build.seconds)}", f"≥ {SHEET_SPEEDUP:.0f}× faster",
             speedup >= SHEET_SPEEDUP),
     ]
+    if found.typst is not None:
+        typst_batch, typst_build = found.typst
+        faster = typst_build.seconds / typst_batch.seconds
+        out += [
+            Row("sheet-batch-typst", f"The same batch with `--pdf-engine typst` ({jobs} processes)",
+                f"{ms(typst_batch.seconds)} total, {ms(typst_batch.seconds / rows)} per contract", ""),
+            Row("sheet-vs-build-typst", "Sheet batch vs `contractgen build SPEC...` of the same row specs, both "
+                "`--pdf-engine typst`", f"{faster:.1f}× faster", f"build: {ms(typst_build.seconds)}",
+                f"≥ {SHEET_SPEEDUP:.0f}× faster", faster >= SHEET_SPEEDUP),
+        ]
+    else:
+        out += [Row("sheet-batch-typst", "The same batch with `--pdf-engine typst`", "not measured",
+                    "typst is not installed"),
+                Row("sheet-vs-build-typst", "Sheet batch vs `contractgen build SPEC...`, both `--pdf-engine typst`",
+                    "not measured", "typst is not installed", f"≥ {SHEET_SPEEDUP:.0f}× faster", None)]
     if found.dask is not None:
         slower = found.dask.seconds / batch.seconds
         out.append(Row("sheet-dask", f"The same batch on a local Dask cluster ({jobs} single-threaded workers, "
@@ -1030,7 +1045,8 @@ ROW_KEYS = ("load-cold", "load-warm", "first-pdf", "parse", "compose", "docx", "
             "pdf-text-length",
             "web-form", "web-preview", "web-generate", "web-generate-concurrent", "sign-in", "unreviewed-mark",
             "audit-verify",
-            "sheet-batch", "sheet-batch-linear", "sheet-batch-memory", "sheet-vs-build", "sheet-dask")
+            "sheet-batch", "sheet-batch-linear", "sheet-batch-memory", "sheet-vs-build", "sheet-batch-typst",
+            "sheet-vs-build-typst", "sheet-dask")
 """Every row the table always has (LibreOffice adds ``lo-all-files`` and ``lo-batch-one-process`` when it ran)."""
 
 
