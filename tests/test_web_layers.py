@@ -16,10 +16,11 @@ from contractgen.register.layers import layers_root
 from tests.web_helpers import example, form_post, make_app, signed_in
 
 SHIPPED = Path(__file__).resolve().parents[1] / "clauses" / "010-introduction.yaml"
-OLD = "包括但不限于在线服务、实体店铺、电话客服"
-NEW = "包括但不限于在线服务、实体店铺、电话客服、上门服务"
-"""The hotel's scope before and after the layer; in the YAML the channels follow the industry's
-``{% else %}`` (a hotel takes the shipped list of the industries without channels of their own)."""
+OLD = "包括但不限于在线预订、酒店前台和客房、电话客服"
+NEW = "包括但不限于在线预订、酒店前台和客房、电话客服、上门服务"
+"""The hotel's scope before and after the layer; in the YAML the hotel's channels follow its
+``{% elif industry == 'hotel' %}``."""
+HOTEL = "{% elif industry == 'hotel' %}"
 
 
 def layer_zip(files: dict[str, str]) -> bytes:
@@ -32,9 +33,9 @@ def layer_zip(files: dict[str, str]) -> bytes:
 
 def good_layer(new: str = NEW) -> bytes:
     text = SHIPPED.read_text(encoding="utf-8")
-    shipped = "{% else %}" + OLD.removeprefix("包括但不限于")
+    shipped = HOTEL + OLD.removeprefix("包括但不限于")
     assert shipped in text
-    changed = text.replace(shipped, "{% else %}" + new.removeprefix("包括但不限于"))
+    changed = text.replace(shipped, HOTEL + new.removeprefix("包括但不限于"))
     return layer_zip({"company/clauses/010-introduction.yaml": changed})
 
 
