@@ -368,3 +368,61 @@ def test_a_legal_assistant_generates_a_batch_from_a_sheet(server, page, tmp_path
     assert names[0] == "报告.xlsx" and len([n for n in names if n.endswith("/contract.pdf")]) == 2
     page.click("text=查看合同台账")
     expect(page.locator("table.list tbody tr")).to_have_count(2)
+
+
+def test_the_hotel_form_offers_each_customer_type_only_what_its_contract_takes(server, page):
+    """A guest (a person) makes a consumer contract: the objection period shows and the hotel's own
+    court is not offered (void against a consumer); a company guest makes a business contract: the
+    period goes (disabled, not posted), the court comes back; the preview of the company's contract works."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=60_000)
+    shot = Shots(page)
+    sign_in_as(page, server, "李律师助理")
+    page.click("text=酒店住宿服务反馈和评价合同")
+    customer = page.locator("#customer-type")
+    objection = page.locator(".field", has=page.locator("#values-removal_objection_days"))
+    court = page.locator("#values-court")
+    seat = court.locator('option[value="乙方住所地"]')
+    expect(customer).to_have_value("person")
+
+    def consumer() -> None:
+        expect(objection).to_be_visible()
+        expect(page.locator("#values-removal_objection_days")).to_be_enabled()
+        expect(seat).to_be_disabled()
+        expect(seat).to_have_js_property("hidden", True)
+        expect(court.locator('option[value="合同签订地"]')).to_be_disabled()
+        expect(court.locator('option[value="合同履行地"]')).to_be_enabled()
+
+    consumer()
+    shot("form-consumer")
+    customer.select_option("organization")
+    expect(objection).to_be_hidden()
+    expect(page.locator("#values-removal_objection_days")).to_be_disabled()
+    expect(seat).to_be_enabled()
+    expect(seat).to_have_js_property("hidden", False)
+    court.select_option("乙方住所地")
+    shot("form-business")
+    customer.select_option("person")
+    consumer()
+    expect(court).to_have_value("甲方住所地")  # the void choice gave way to the consumer's domicile
+    customer.select_option("organization")
+    expect(objection).to_be_hidden()
+    court.select_option("乙方住所地")
+
+    page.fill("#sign_date", "2026-12-01")
+    fill_party(page, "customer", {"name": "上海浦东会展服务有限公司", "credit_code": "91310115MA1K4BCD16",
+                                  "representative": "陈立", "phone": "021-50001234"})
+    fill_party(page, "provider", {"name": "上海浦江酒店管理有限公司", "credit_code": "91310106MA1FL7TX0N",
+                                  "address": "上海市静安区南京西路1266号", "representative": "王建国"})
+    page.fill("#values-service_items", "会议团队客房（20间）")
+    page.fill("#values-price", "35200")
+    page.fill("#values-privacy_contact_email", "privacy@pujiang-hotel.cn")
+    with page.expect_navigation():
+        page.click("button[value=preview]")
+    expect(page.locator("h1")).to_contain_text("预览")
+    frame = page.frame_locator("iframe.document")
+    expect(frame.locator('.v[data-var="customer.name"]').first).to_have_text("上海浦东会展服务有限公司")
+    expect(frame.locator('.v[data-var="court"]').first).to_have_text("乙方住所地")
+    expect(frame.locator("body")).not_to_contain_text("日内提出异议")
+    shot("preview-business")

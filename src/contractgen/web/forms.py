@@ -4,8 +4,10 @@
 contract's own fields, the two parties, one field per variable grouped by the article that uses it,
 optional clauses as checkboxes, alternatives as radio buttons, the annexes. The form checks nothing
 itself: ``spec_data`` turns what was typed into spec data for the composer, which reports problems by
-field; ``field_id`` says at which form field a problem's field is shown. ``form_data`` fills the
-form from a saved spec (a draft, a register entry, an uploaded file).
+field; ``field_id`` says at which form field a problem's field is shown. What only some profiles
+take (a consumer's objection period; the provider's seat as the court, void against a consumer)
+carries those profiles, for the page to offer a consumer's or a business's contract only its own.
+``form_data`` fills the form from a saved spec (a draft, a register entry, an uploaded file).
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -22,7 +24,7 @@ from wtforms import BooleanField, Field, FormField, RadioField, SelectField, Sel
 from wtforms.form import Form
 from wtforms.widgets import DateInput, NumberInput, TextInput
 
-from ..library import AnnexDef, ArticleDef, ClauseDef, Library, Variable
+from ..library import PROFILES, AnnexDef, ArticleDef, ClauseDef, Library, Variable
 from ..spec import PARTY_KEYS, PARTY_ROLES
 
 PARTY_FIELDS = PARTY_KEYS
@@ -48,12 +50,26 @@ def field_for(variable: Variable) -> Field:
     if variable.type == "date":
         return StringField(widget=DateInput(), **common)
     if variable.type == "enum":
-        return SelectField(choices=[("", "—")] + [(c, c) for c in variable.choices], validate_choice=False, **common)
+        # A choice some profiles may not take (a consumer's court: not the provider's seat) says which may.
+        choices = [(c, c, _profile_attrs(only(lambda p, c=c: c in variable.choices_for(p))))
+                   for c in variable.choices]
+        return SelectField(choices=[("", "—"), *choices], validate_choice=False, **common)
     if variable.type == "bool":
         return BooleanField(render_kw={"role": "switch"}, false_values=("", "false", "0"), **common)
     if variable.max_length:
         attrs["maxlength"] = variable.max_length
     return StringField(widget=TextInput(), render_kw=attrs, **common)
+
+
+def only(takes: Callable[[str], bool]) -> tuple[str, ...]:
+    """The profiles ``takes`` holds for, when not every one does (empty: every profile)."""
+    found = tuple(p for p in PROFILES if takes(p))
+    return () if len(found) == len(PROFILES) else found
+
+
+def _profile_attrs(profiles: tuple[str, ...]) -> dict[str, str]:
+    """The attribute app.js reads to hide and disable what the form's profile does not take."""
+    return {"data-profiles": " ".join(profiles)} if profiles else {}
 
 
 def _number(value: Any) -> str | None:
@@ -75,6 +91,8 @@ class Option:
     id: str
     title: str
     text: str
+    profiles: tuple[str, ...] = ()
+    """The profiles whose contracts may have it (empty: every profile)."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +108,9 @@ class Layout:
     annexes: tuple[Option, ...]
     required: frozenset[str] = frozenset()
     """Variables every contract of the industry needs (no default, used by a clause that is always there)."""
+    profiles: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Variable name → the profiles whose contracts take it, for the variables only some profiles take
+    (a consumer's objection period: its clause is for consumers alone)."""
 
 
 def contract_form(library: Library, industry: str, **kwargs: Any) -> FlaskForm:
@@ -131,18 +152,24 @@ def _layout(library: Library, industry: str) -> Layout:
             groups.append((article.title, names))
     if rest := tuple(n for n in variables if n not in seen):
         groups.append(("附件", rest))
-    alternatives = tuple((group, _article_title(library, nodes[0]), _distinguished(library, nodes))
+
+    def option(node: ArticleDef | ClauseDef | AnnexDef) -> Option:
+        return replace(_option(node), profiles=only(lambda p: library.offered(node, industry, p)))
+
+    alternatives = tuple((group, _article_title(library, nodes[0]), _distinguished(library, nodes, option))
                          for group, nodes in library.alternatives(industry).items())
-    excludable = tuple(_option(n) for n in library.node.values() if n.excludable and library.offered(n, industry))
-    annexes = tuple(_option(a) for a in library.annexes if library.offered(a, industry))
+    excludable = tuple(option(n) for n in library.node.values() if n.excludable and library.offered(n, industry))
+    annexes = tuple(option(a) for a in library.annexes if library.offered(a, industry))
     always: set[str] = set()
     for article in library.articles_for(industry):
         for node in (article, *article.clauses):
             if node.kind in ("base", "industry") and not node.condition and not node.group:
                 always |= node.uses
     required = frozenset(n for n, v in variables.items() if v.required and n in always)
-    return Layout(tuple(groups), tuple(_option(n) for n in library.includable(industry)), excludable, alternatives,
-                  annexes, required)
+    taken = {p: {v.name for v in library.variables_for(industry, p)} for p in PROFILES}
+    profiles = {n: found for n in variables if (found := only(lambda p, n=n: n in taken[p]))}
+    return Layout(tuple(groups), tuple(option(n) for n in library.includable(industry)), excludable, alternatives,
+                  annexes, required, profiles)
 
 
 def _article_title(library: Library, node: ArticleDef | ClauseDef) -> str:
@@ -150,14 +177,15 @@ def _article_title(library: Library, node: ArticleDef | ClauseDef) -> str:
     return article.title if article is not None else ""
 
 
-def _distinguished(library: Library, nodes: tuple[ArticleDef | ClauseDef, ...]) -> tuple[Option, ...]:
+def _distinguished(library: Library, nodes: tuple[ArticleDef | ClauseDef, ...],
+                   option: Callable[[ArticleDef | ClauseDef], Option]) -> tuple[Option, ...]:
     """The alternatives of a group, each titled by what sets it apart when they have no titles of their own
     (two dispute clauses start with the same words; what follows differs)."""
-    options = [_option(n) for n in nodes]
+    options = [option(n) for n in nodes]
     texts = [labelled_text(o.text, library) for o in options]
     prefix = len(os.path.commonprefix(texts)) if len(texts) > 1 else 0
     prefix = max(texts[0].rfind("，", 0, prefix) + 1, 0) if prefix else 0
-    return tuple(o if n.title else Option(o.id, ("……" if prefix else "") + _snippet(t[prefix:]), o.text)
+    return tuple(o if n.title else replace(o, title=("……" if prefix else "") + _snippet(t[prefix:]))
                  for o, n, t in zip(options, nodes, texts, strict=True))
 
 
@@ -254,8 +282,9 @@ def spec_data(form: FlaskForm, library: Library, industry: str) -> dict[str, Any
         party = {"type": kind}
         party.update({k: sub[k].data.strip() for k in PARTY_FIELDS[1:] if k not in skip and (sub[k].data or "").strip()})
         data["parties"][role] = party
-    # The form has no profile field: the customer's type decides it, as in the composer. A company
-    # customer's hotel form must not post the consumer-only deadlines the form still holds (refused).
+    # The form has no profile field: the customer's type decides it, as in the composer (and app.js). A
+    # company customer's hotel form must not post the consumer-only deadlines a page without JavaScript
+    # still holds (refused), nor miss them when app.js disabled them.
     profile = "consumer" if data["parties"]["customer"]["type"] == "person" else "business"
     values: dict[str, Any] = {}
     for variable in library.variables_for(industry, profile):

@@ -50,6 +50,35 @@ function partyKind(select) {
   apply();
 }
 
+// A contract is a consumer's when the customer is a person, else one between businesses (as the
+// composer decides; the form posts no profile): show only the fields, choices and clauses whose
+// data-profiles has the contract's profile. What is hidden is disabled too, so it is not posted; a
+// chosen option that is hidden gives way to the first one left (a consumer's court: 甲方住所地).
+function contractProfile(form) {
+  const customer = form.querySelector("#customer-type");
+  if (!customer) return;
+  const apply = () => {
+    const profile = customer.value === "person" ? "consumer" : "business";
+    form.querySelectorAll("[data-profiles]").forEach((el) => {
+      const off = !el.dataset.profiles.split(" ").includes(profile);
+      el.hidden = off;
+      if (el instanceof HTMLOptionElement) el.disabled = off;
+      el.querySelectorAll("input, select, textarea").forEach((input) => { input.disabled = off; });
+    });
+    form.querySelectorAll("select").forEach((select) => {
+      if (!select.selectedOptions[0]?.disabled) return;
+      const first = [...select.options].find((option) => option.value && !option.disabled);
+      if (first) select.value = first.value;
+    });
+    form.querySelectorAll("input[type=radio]:checked:disabled").forEach((radio) => {
+      const first = [...form.querySelectorAll("input[type=radio]")].find((r) => r.name === radio.name && !r.disabled);
+      if (first) first.checked = true;
+    });
+  };
+  customer.addEventListener("change", apply);
+  apply();
+}
+
 // Preview: every filled value highlighted; a click on one opens the form at its field.
 function previewLinks(frame) {
   const fieldId = (name) => (name.includes(".") ? name.replace(".", "-") : `values-${name}`);
@@ -95,6 +124,7 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("input[data-money]").forEach(moneyPreview);
   document.querySelectorAll("input[data-check]").forEach(liveCheck);
   document.querySelectorAll("fieldset.party select[id$='-type']").forEach(partyKind);
+  document.querySelectorAll("form.contract-form").forEach(contractProfile);
   document.querySelectorAll("iframe[data-edit-url]").forEach(previewLinks);
   document.querySelectorAll("iframe.document").forEach(fitFrame);
   focusTarget();
