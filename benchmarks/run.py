@@ -998,7 +998,8 @@ def sheet_rows(rows: int, jobs: int, workdir: Path) -> tuple[list[Row], str]:
     out = [
         Row("sheet-batch", f"`contractgen batch` of {rows} hotel rows (XLSX), DOCX + PDF, on {jobs} processes",
             f"{ms(batch.seconds)} total, {ms(batch.seconds / rows)} per contract",
-            "reading, checking every row, rendering, report; the annexes rendered once (one provider, no numbers yet)"),
+            "reading, checking every row, rendering, report; the annexes rendered once (one provider, no numbers yet); "
+            "every sheet row's command: the median of 2 rounds that take the commands in turn"),
         Row("sheet-batch-linear", "Sheet batch growth: per-contract time from checkpoint to checkpoint",
             ", ".join(f"{n}: {ms(p)}" for n, p in per), f"slowest later stretch {ratio:.2f}× the first",
             f"linear (no later stretch > {LINEAR_TOLERANCE}× the first)", ratio <= LINEAR_TOLERANCE),
