@@ -35,9 +35,10 @@ VAR_TYPES = ("int", "decimal", "money", "date", "string", "enum", "bool")
 ANNEX_KINDS = ("policy", "handbook", "statement", "form")
 NUMBERINGS = ("decimal", "chinese")
 PROFILES = ("consumer", "business")
+"""消费者合同 (the customer is a natural person buying for personal use) and 经营者之间的合同."""
 PARTY_TYPES = ("person", "organization")
 """A party's ``type``: a natural person or an organisation (company, institution, ...)."""
-"""消费者合同 (the customer is a natural person buying for personal use) and 经营者之间的合同."""
+
 CHOICE_SOURCES = ("arbitration",)
 """Registries an enum variable may take its choices from (``choices_from: arbitration``)."""
 FOLDERS = ("clauses", "industries", "attachments")
@@ -421,6 +422,7 @@ class Library:
 
 
 # --- locating the data -------------------------------------------------------------------------
+
 
 def builtin_library_dir() -> Path:
     """The shipped library: inside the installed package, or the repository top in a source checkout."""
