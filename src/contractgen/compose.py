@@ -32,6 +32,7 @@ from .library import (
     Library,
     Variable,
     as_number,
+    default_profile,
     did_you_mean,
     normalized,
     text_problem,
@@ -241,10 +242,10 @@ def _profile(ctx: _Ctx, industry: Any) -> str:
     kind = _party_kind(customer if isinstance(customer, dict) else {}, industry.customer_type)
     given = data.get("profile")
     if given is None or given == "":
-        return "consumer" if kind == "person" else "business"
+        return default_profile(kind)
     if given not in PROFILES:
         ctx.problem(data, "profile", "profile", msg("spec.profile-unknown", value=given, choices=PROFILES))
-        return "consumer" if kind == "person" else "business"
+        return default_profile(kind)
     if given == "consumer" and kind == "organization":
         ctx.problem(data, "profile", "profile", msg("spec.profile-consumer-needs-person"))
     return str(given)

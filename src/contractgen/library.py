@@ -39,6 +39,13 @@ PROFILES = ("consumer", "business")
 PARTY_TYPES = ("person", "organization")
 """A party's ``type``: a natural person or an organisation (company, institution, ...)."""
 
+
+def default_profile(customer_type: str) -> str:
+    """The profile a contract takes when its spec names none: a natural person is a consumer, an
+    organisation a business (the composer, ``init`` and the web form all decide so)."""
+    return "consumer" if customer_type == "person" else "business"
+
+
 CHOICE_SOURCES = ("arbitration",)
 """Registries an enum variable may take its choices from (``choices_from: arbitration``)."""
 FOLDERS = ("clauses", "industries", "attachments")

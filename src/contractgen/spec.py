@@ -20,7 +20,7 @@ from . import formats, names, values
 from .errors import Problem, SpecError
 from .files import UnreadableFile, read_bounded
 from .i18n import msg
-from .library import ArticleDef, ClauseDef, Library, Variable, type_name
+from .library import ArticleDef, ClauseDef, Library, Variable, default_profile, type_name
 from .yamlio import YamlMap, decode, parse_yaml
 
 SPEC_KEYS = ("industry", "profile", "frame", "main_contract", "contract_no", "title", "sign_date", "sign_place",
@@ -166,7 +166,7 @@ def starter_spec(library: Library, industry: str, *, example: bool, zh: bool = F
     """
     ind = library.industry[industry]
     # The variables of the contract the starter builds: its profile follows the customer's type.
-    variables = library.variables_for(industry, "consumer" if ind.customer_type == "person" else "business")
+    variables = library.variables_for(industry, default_profile(ind.customer_type))
 
     def key(name: str) -> str:
         return FIELD_LABELS[name] if zh else name
@@ -235,7 +235,7 @@ def starter_spec(library: Library, industry: str, *, example: bool, zh: bool = F
 
 def _profile_line(customer_type: str, zh: bool) -> str:
     """``profile:`` as its default would be, commented out: the customer's type decides unless it is given."""
-    profile = "consumer" if customer_type == "person" else "business"
+    profile = default_profile(customer_type)
     shown = PROFILE_LABELS[profile] if zh else profile
     return (f"# {FIELD_LABELS['profile'] if zh else 'profile'}: {shown}   # 合同类型：consumer（消费者合同）或 "
             "business（经营者之间的合同）；不填时甲方为自然人即为消费者合同")

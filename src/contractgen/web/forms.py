@@ -24,7 +24,7 @@ from wtforms import BooleanField, Field, FormField, RadioField, SelectField, Sel
 from wtforms.form import Form
 from wtforms.widgets import DateInput, NumberInput, TextInput
 
-from ..library import PROFILES, AnnexDef, ArticleDef, ClauseDef, Library, Variable
+from ..library import PROFILES, AnnexDef, ArticleDef, ClauseDef, Library, Variable, default_profile
 from ..spec import PARTY_KEYS, PARTY_ROLES
 
 PARTY_FIELDS = PARTY_KEYS
@@ -285,7 +285,7 @@ def spec_data(form: FlaskForm, library: Library, industry: str) -> dict[str, Any
     # The form has no profile field: the customer's type decides it, as in the composer (and app.js). A
     # company customer's hotel form must not post the consumer-only deadlines a page without JavaScript
     # still holds (refused), nor miss them when app.js disabled them.
-    profile = "consumer" if data["parties"]["customer"]["type"] == "person" else "business"
+    profile = default_profile(data["parties"]["customer"]["type"])
     values: dict[str, Any] = {}
     for variable in library.variables_for(industry, profile):
         value = form["values"][variable.name].data
