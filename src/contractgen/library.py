@@ -430,7 +430,6 @@ class Library:
 
 # --- locating the data -------------------------------------------------------------------------
 
-
 def builtin_library_dir() -> Path:
     """The shipped library: inside the installed package, or the repository top in a source checkout."""
     packaged = Path(str(files("contractgen"))) / "_library"
